@@ -1,0 +1,62 @@
+# Karier ASN Marelan — the two commands are `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app app
+PORT ?= 5000
+HOST ?= 127.0.0.1
+PYTEST_ARGS ?=
+
+.PHONY: run test serve setup venv vendor translations messages db seed lint format bench screenshots clean
+
+run: setup db ## Set up everything, seed demo data on an empty database, serve on 127.0.0.1:$(PORT)
+	$(FLASK) seed-demo --if-empty
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+test: setup ## Set up everything and run the whole test suite
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+serve: setup db ## Production-style: gunicorn with the config in deploy/
+	$(BIN)/gunicorn -c deploy/gunicorn.conf.py "app:create_app()"
+
+setup: venv vendor translations
+
+venv: $(VENV)/.installed
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+vendor: static/vendor/htmx.min.js
+static/vendor/htmx.min.js: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	mkdir -p static/vendor
+	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx.min.js
+
+translations: venv
+	$(BIN)/pybabel compile --use-fuzzy -q -d translations 2>/dev/null || $(BIN)/pybabel compile -q -d translations
+
+messages: venv ## Extract UI strings and update the catalogs
+	$(BIN)/pybabel extract -q -F babel.cfg -k _l -k lazy_gettext -k ngettext:1,2 -o translations/messages.pot .
+	$(BIN)/pybabel update -q --no-fuzzy-matching -i translations/messages.pot -d translations
+
+db: venv translations
+	$(FLASK) db upgrade
+
+seed: db
+	$(FLASK) seed-demo
+
+lint:
+	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+format:
+	$(BIN)/ruff format . && $(BIN)/ruff check --fix .
+
+bench: setup
+	$(BIN)/python scripts/bench.py
+
+screenshots: setup
+	$(BIN)/python scripts/screenshots.py
+
+clean:
+	rm -rf $(VENV) node_modules static/vendor

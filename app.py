@@ -1,0 +1,29 @@
+"""Karier ASN Marelan: the application factory, read as a list of steps."""
+
+from flask import Flask
+
+from blueprints import register_blueprints
+from blueprints.common.commands import register_commands
+from blueprints.common.errors import register_errorhandlers
+from blueprints.common.setup import (
+    configure_database,
+    configure_proxy,
+    load_config,
+    register_extensions,
+    register_request_hooks,
+    register_template_helpers,
+)
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    load_config(app, config)
+    configure_database(app)
+    configure_proxy(app)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_request_hooks(app)
+    register_template_helpers(app)
+    register_commands(app)
+    return app

@@ -1,0 +1,1 @@
+"""Things every blueprint shares: setup steps, htmx helpers, time, exports, anonymity, demo hooks."""

@@ -1,0 +1,34 @@
+"""Navigation by role. Each blueprint registers its entries; the base template shows the allowed ones."""
+
+from dataclasses import dataclass
+from typing import Callable
+
+from flask import url_for
+from flask_babel import LazyString
+
+
+@dataclass(frozen=True)
+class NavItem:
+    endpoint: str
+    label: LazyString
+    allowed: Callable[[object], bool]
+    order: int = 50
+
+
+_ITEMS: list[NavItem] = []
+
+
+def register_nav(endpoint: str, label: LazyString, allowed: Callable[[object], bool], order=50):
+    if all(item.endpoint != endpoint for item in _ITEMS):
+        _ITEMS.append(NavItem(endpoint, label, allowed, order))
+        _ITEMS.sort(key=lambda item: item.order)
+
+
+def navigation_for(user) -> list[dict]:
+    if not user or not user.is_authenticated:
+        return []
+    return [
+        {"endpoint": item.endpoint, "label": item.label, "url": url_for(item.endpoint)}
+        for item in _ITEMS
+        if item.allowed(user)
+    ]

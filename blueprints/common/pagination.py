@@ -1,0 +1,50 @@
+"""Offset pagination that works as plain links (no JavaScript) and inside htmx fragments."""
+
+from dataclasses import dataclass
+
+from flask import request
+from sqlalchemy import Select, func, select
+
+from extensions import db
+
+
+@dataclass
+class Page:
+    items: list
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    def url_args(self, page: int) -> dict:
+        """The current query string with another page number, for url_for(**args)."""
+        args = request.args.to_dict()
+        args["page"] = page
+        return args
+
+
+def current_page() -> int:
+    try:
+        return max(1, int(request.args.get("page", 1)))
+    except ValueError:
+        return 1
+
+
+def paginate(stmt: Select, per_page: int = 25, scalars: bool = True) -> Page:
+    """Two queries whatever the size: a count and one page of rows."""
+    page = current_page()
+    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    paged = stmt.limit(per_page).offset((page - 1) * per_page)
+    result = db.session.scalars(paged) if scalars else db.session.execute(paged)
+    return Page(list(result.all()), page, per_page, total or 0)

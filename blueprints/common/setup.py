@@ -1,0 +1,160 @@
+"""The steps of create_app(): configuration, database, extensions, hooks and template helpers."""
+
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask, g, request, session
+from flask_login import current_user
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+import config as default_config
+from extensions import babel, csrf, db, limiter, login_manager, migrate
+
+ENV_PREFIX = "KARIER"
+SECRET_KEY_FILE = "secret_key"
+
+
+class ConfigurationError(RuntimeError):
+    """The app cannot start safely with this configuration."""
+
+
+def load_config(app: Flask, overrides: dict | None) -> None:
+    """Defaults, then instance/config.py, then KARIER_* variables, then the caller's overrides."""
+    app.config.from_object(default_config.Defaults)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env(ENV_PREFIX)
+    if overrides:
+        app.config.update(overrides)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _secret_key_from_instance(app)
+    if not app.config.get("UPLOAD_FOLDER"):
+        app.config["UPLOAD_FOLDER"] = os.path.join(app.instance_path, "uploads")
+
+
+def _secret_key_from_instance(app: Flask) -> str:
+    """Generate a key into instance/ on first start; production must be given one explicitly."""
+    if app.config.get("PRODUCTION"):
+        raise ConfigurationError(
+            "SECRET_KEY is not set. Set KARIER_SECRET_KEY or SECRET_KEY in instance/config.py."
+        )
+    path = Path(app.instance_path) / SECRET_KEY_FILE
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+def configure_database(app: Flask) -> None:
+    uri = app.config.get("SQLALCHEMY_DATABASE_URI")
+    if not uri:
+        uri = "sqlite:///" + os.path.join(app.instance_path, "app.sqlite")
+        app.config["SQLALCHEMY_DATABASE_URI"] = uri
+    if uri.startswith("postgresql://"):
+        # psycopg 3 is the driver we ship.
+        uri = "postgresql+psycopg://" + uri[len("postgresql://") :]
+        app.config["SQLALCHEMY_DATABASE_URI"] = uri
+    options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    if uri.startswith("sqlite"):
+        options.setdefault("connect_args", {"timeout": 30})
+    else:
+        options.setdefault("pool_pre_ping", True)
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, connection_record):
+    """WAL lets readers work during a write; the busy timeout makes writers wait, not fail."""
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+
+def configure_proxy(app: Flask) -> None:
+    count = int(app.config.get("PROXY_COUNT") or 0)
+    if count:
+        app.wsgi_app = ProxyFix(
+            app.wsgi_app, x_for=count, x_proto=count, x_host=count, x_prefix=count
+        )
+
+
+def select_locale() -> str:
+    if current_user and current_user.is_authenticated and current_user.locale:
+        return current_user.locale
+    chosen = session.get("lang")
+    if chosen in ("id", "en"):
+        return chosen
+    return "id"
+
+
+def register_extensions(app: Flask) -> None:
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(app.root_path, "migrations"))
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    limiter.init_app(app)
+
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'self'; "
+    "object-src 'none'; frame-ancestors 'none'"
+)
+
+
+def register_request_hooks(app: Flask) -> None:
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["X-Frame-Options"] = "DENY"
+        response.headers["Referrer-Policy"] = "same-origin"
+        response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
+        response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
+        if app.config.get("SESSION_COOKIE_SECURE"):
+            response.headers["Strict-Transport-Security"] = "max-age=31536000"
+        # One URL serves a page and its fragment: caches must keep them apart.
+        response.vary.add("HX-Request")
+        if getattr(g, "no_store", False) or (
+            current_user and current_user.is_authenticated and request.endpoint != "static"
+        ):
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+
+def register_template_helpers(app: Flask) -> None:
+    from blueprints.common import htmx, timefmt
+    from flask_babel import get_locale
+
+    from blueprints.auth.access import has_role
+    from blueprints.auth.constants import ROLE_LABELS
+    from blueprints.common.nav import navigation_for
+    from blueprints.notifications.services import unread_count
+
+    app.jinja_env.filters["wib"] = timefmt.format_wib
+    app.jinja_env.filters["wib_date"] = timefmt.format_wib_date
+    app.jinja_env.filters["tanggal"] = timefmt.format_day
+    app.jinja_env.filters["number"] = timefmt.format_number
+    app.jinja_env.filters["decimal"] = timefmt.format_decimal_1
+    app.jinja_env.filters["percent"] = timefmt.format_percent
+    app.jinja_env.add_extension("jinja2.ext.do")
+
+    @app.context_processor
+    def shell_context():
+        return {
+            "is_partial": htmx.is_partial(),
+            "navigation": navigation_for(current_user),
+            "get_locale_code": lambda: str(get_locale() or "id"),
+            "unread_notifications": lambda: unread_count(current_user),
+            "has_role": lambda role: has_role(current_user, role),
+            "role_label": lambda role: ROLE_LABELS.get(role, role),
+        }

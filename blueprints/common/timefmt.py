@@ -1,0 +1,73 @@
+"""Time is stored in UTC and shown in WIB (Asia/Jakarta); dates and numbers in the user's locale."""
+
+from datetime import UTC, date, datetime, time
+from zoneinfo import ZoneInfo
+
+from flask_babel import format_date, format_datetime, format_decimal, format_percent as _pct
+
+WIB = ZoneInfo("Asia/Jakarta")
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def as_utc(value: datetime) -> datetime:
+    """SQLite hands back naive datetimes: they were stored as UTC."""
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def to_wib(value: datetime) -> datetime:
+    return as_utc(value).astimezone(WIB)
+
+
+def today_wib() -> date:
+    return utcnow().astimezone(WIB).date()
+
+
+def wib_to_utc(day: date, at: time) -> datetime:
+    """A wall-clock time in Marelan, as an aware UTC datetime."""
+    return datetime.combine(day, at, tzinfo=WIB).astimezone(UTC)
+
+
+def wib_year_bounds(year: int) -> tuple[datetime, datetime]:
+    """[start, end) of a calendar year in WIB, in UTC: the JP year turns at midnight in Marelan."""
+    return wib_to_utc(date(year, 1, 1), time()), wib_to_utc(date(year + 1, 1, 1), time())
+
+
+def format_wib(value: datetime | None, fmt: str = "medium") -> str:
+    """'28 Nov 2026 09.00 WIB' in Indonesian, with the zone named so nobody has to guess."""
+    if value is None:
+        return ""
+    return f"{format_datetime(to_wib(value), fmt, rebase=False)} WIB"
+
+
+def format_wib_date(value: datetime | None, fmt: str = "medium") -> str:
+    if value is None:
+        return ""
+    return format_date(to_wib(value).date(), fmt)
+
+
+def format_day(value: date | None, fmt: str = "medium") -> str:
+    if value is None:
+        return ""
+    return format_date(value, fmt)
+
+
+def format_number(value) -> str:
+    if value is None:
+        return "–"
+    return format_decimal(value)
+
+
+def format_decimal_1(value) -> str:
+    if value is None:
+        return "–"
+    return format_decimal(value, format="#,##0.0")
+
+
+def format_percent(value) -> str:
+    """value is a share between 0 and 1."""
+    if value is None:
+        return "–"
+    return _pct(value, format="#,##0%")
