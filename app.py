@@ -5,6 +5,7 @@ from flask import Flask
 from blueprints import register_blueprints
 from blueprints.common.commands import register_commands
 from blueprints.common.errors import register_errorhandlers
+from blueprints.common.logs import configure_logging
 from blueprints.common.setup import (
     configure_database,
     configure_proxy,
@@ -18,6 +19,7 @@ from blueprints.common.setup import (
 def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     load_config(app, config)
+    configure_logging(app)
     configure_database(app)
     configure_proxy(app)
     register_extensions(app)

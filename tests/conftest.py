@@ -58,7 +58,20 @@ def make_test_app(database_url: str, instance_path: str, **overrides) -> Flask:
         "UPLOAD_FOLDER": os.path.join(instance_path, "uploads"),
     }
     config.update(overrides)
-    return create_app(config)
+    app = create_app(config)
+    # Tests keep an app context open (to arrange data with db.session), and Flask then reuses it
+    # for every request, `g` included. Real requests each get a fresh `g`: so must test requests,
+    # or per-request caches (current user, locale, CSRF token, access scopes) would leak between
+    # them. This runs before every other before_request hook.
+    app.before_request_funcs.setdefault(None, []).insert(0, _fresh_g)
+    return app
+
+
+def _fresh_g() -> None:
+    from flask import g
+
+    for name in list(vars(g)):
+        delattr(g, name)
 
 
 @pytest.fixture(scope="session")

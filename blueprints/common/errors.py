@@ -53,6 +53,7 @@ def register_errorhandlers(app: Flask) -> None:
 
     @app.errorhandler(OperationalError)
     def database_unavailable(error):
+        app.logger.warning("database unavailable: %s", error.orig if hasattr(error, "orig") else error)
         db.session.rollback()
         return _page(
             503,
@@ -63,4 +64,5 @@ def register_errorhandlers(app: Flask) -> None:
     @app.errorhandler(500)
     def server_error(error):
         db.session.rollback()
+        app.logger.error("unhandled error: %s", getattr(error, "original_exception", error))
         return _page(500, _("Terjadi kesalahan"), _("Terjadi kesalahan pada server. Coba lagi."))

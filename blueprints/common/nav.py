@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from typing import Callable
 
-from flask import url_for
+from flask import request, url_for
 from flask_babel import LazyString
 
 
@@ -27,8 +27,14 @@ def register_nav(endpoint: str, label: LazyString, allowed: Callable[[object], b
 def navigation_for(user) -> list[dict]:
     if not user or not user.is_authenticated:
         return []
+    endpoint = request.endpoint or ""
     return [
-        {"endpoint": item.endpoint, "label": item.label, "url": url_for(item.endpoint)}
+        {
+            "endpoint": item.endpoint,
+            "label": item.label,
+            "url": url_for(item.endpoint),
+            "current": endpoint == item.endpoint,
+        }
         for item in _ITEMS
         if item.allowed(user)
     ]
