@@ -1,5 +1,7 @@
 """Karier ASN Marelan: the application factory, read as a list of steps."""
 
+import os
+
 from flask import Flask
 
 from blueprints import register_blueprints
@@ -17,7 +19,12 @@ from blueprints.common.setup import (
 
 
 def create_app(config: dict | None = None) -> Flask:
-    app = Flask(__name__, instance_relative_config=True)
+    # KARIER_INSTANCE_PATH moves instance/ (config, secret key, SQLite file, uploads) elsewhere.
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        instance_path=os.environ.get("KARIER_INSTANCE_PATH") or None,
+    )
     load_config(app, config)
     configure_logging(app)
     configure_database(app)
