@@ -4,7 +4,6 @@ from urllib.parse import urlsplit
 
 from sqlalchemy import func, select
 
-from blueprints.admin.audit import audit
 from blueprints.auth import nip as nip_rules
 from blueprints.auth.models import Employee
 from extensions import db
@@ -32,6 +31,8 @@ def end_all_sessions(account: Employee) -> None:
 
 
 def change_password(account: Employee, new_password: str) -> None:
+    from blueprints.admin.audit import audit  # admin imports this module: import late
+
     account.set_password(new_password)
     account.must_change_password = False
     end_all_sessions(account)
