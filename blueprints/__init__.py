@@ -29,9 +29,9 @@ def register_blueprints(app: Flask) -> None:
 
 
 def _import_models() -> None:
-    """Every model module (so that metadata and Alembic see all tables) and demo seeder."""
+    """Every model module (so that metadata and Alembic see all tables) and data seeder."""
     for name in BLUEPRINTS:
-        for part in ("models", "demo"):
+        for part in ("models", "demo", "large"):
             try:
                 import_module(f"blueprints.{name}.{part}")
             except ModuleNotFoundError as exc:

@@ -13,6 +13,9 @@ from extensions import db
 
 
 def register_commands(app: Flask) -> None:
+    from blueprints.common.large import register_large_command
+
+    register_large_command(app)
     app.cli.add_command(create_admin)
     app.cli.add_command(seed_demo)
     app.cli.add_command(backup)
