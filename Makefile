@@ -34,7 +34,7 @@ static/vendor/htmx.min.js: package.json package-lock.json
 	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx.min.js
 
 translations: venv
-	$(BIN)/pybabel compile -d translations >/dev/null
+	$(BIN)/pybabel compile -D "messages wtforms" -d translations >/dev/null
 
 messages: venv ## Extract UI strings and update the catalogs
 	$(BIN)/pybabel extract --no-location --sort-output -F babel.cfg -k _l -k lazy_gettext -k ngettext:1,2 --ignore-dirs=".venv node_modules tests migrations .git" -o translations/messages.pot . >/dev/null

@@ -52,6 +52,7 @@ class Defaults:
     PUBLIC_BASE_URL = "http://127.0.0.1:5000"
 
     PAGE_SIZE = 25
+    NOTIFICATION_POLL_SECONDS = 30  # the header badge refreshes itself this often
 
     LOG_JSON = False  # one JSON object per line (KARIER_LOG_JSON=true)
     LOG_LEVEL = "INFO"

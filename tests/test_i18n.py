@@ -86,3 +86,11 @@ def test_wib_year_boundary():
     start, end = timefmt.wib_year_bounds(2027)
     assert start == datetime(2026, 12, 31, 17, 0, tzinfo=UTC)
     assert end == datetime(2027, 12, 31, 17, 0, tzinfo=UTC)
+
+
+def test_form_validation_messages_are_indonesian_then_english(client):
+    indonesian = client.post("/masuk", data={"identifier": "", "password": ""}).get_data(as_text=True)
+    assert "Isian ini wajib diisi." in indonesian
+    client.post("/bahasa", data={"lang": "en", "next": "/masuk"})
+    english = client.post("/masuk", data={"identifier": "", "password": ""}).get_data(as_text=True)
+    assert "This field is required." in english

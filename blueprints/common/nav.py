@@ -27,14 +27,15 @@ def register_nav(endpoint: str, label: LazyString, allowed: Callable[[object], b
 def navigation_for(user) -> list[dict]:
     if not user or not user.is_authenticated:
         return []
-    endpoint = request.endpoint or ""
-    return [
-        {
-            "endpoint": item.endpoint,
-            "label": item.label,
-            "url": url_for(item.endpoint),
-            "current": endpoint == item.endpoint,
-        }
+    items = [
+        {"endpoint": item.endpoint, "label": item.label, "url": url_for(item.endpoint)}
         for item in _ITEMS
         if item.allowed(user)
     ]
+    # The current entry: the one whose URL is the longest prefix of this page's path.
+    path = request.path
+    matches = [i for i in items if path == i["url"] or (i["url"] != "/" and path.startswith(i["url"]))]
+    current = max(matches, key=lambda i: len(i["url"]), default=None)
+    for item in items:
+        item["current"] = item is current
+    return items

@@ -4,13 +4,14 @@ import os
 import secrets
 from pathlib import Path
 
-from flask import Flask, g, request, session
+from flask import Flask, g, has_request_context, request, session
 from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 import config as default_config
+from blueprints.common.forms import use_our_wtforms_catalog
 from extensions import babel, csrf, db, limiter, login_manager, migrate
 
 ENV_PREFIX = "KARIER"
@@ -87,6 +88,8 @@ def configure_proxy(app: Flask) -> None:
 
 
 def select_locale() -> str:
+    if not has_request_context():
+        return "id"  # CLI commands and background work speak Indonesian
     if current_user and current_user.is_authenticated and current_user.locale:
         return current_user.locale
     chosen = session.get("lang")
@@ -101,6 +104,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
+    use_our_wtforms_catalog(os.path.join(app.root_path, "translations"))
     limiter.init_app(app)
 
 
