@@ -16,9 +16,11 @@ _SEQ = itertools.count(1)
 
 
 def password_hash(password: str = PASSWORD) -> str:
-    """Hashing is slow on purpose; tests hash each password once."""
+    """Real hashing is slow on purpose (scrypt). Test accounts use a cheap PBKDF2 hash, which the
+    same check_password_hash verifies, so that hundreds of test logins stay fast; the production
+    path (set_password) is exercised by the CLI and password tests."""
     if password not in _HASH:
-        _HASH[password] = generate_password_hash(password)
+        _HASH[password] = generate_password_hash(password, method="pbkdf2:sha256:1000")
     return _HASH[password]
 
 
