@@ -89,7 +89,17 @@ def _schema(database_url, tmp_path_factory) -> str:
 def _empty_all_tables() -> None:
     tables = [t.name for t in reversed(db.metadata.sorted_tables)]
     if db.engine.dialect.name == "postgresql":
-        db.session.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        # DELETE with triggers (and so foreign-key checks) off is much faster than TRUNCATE for
+        # small tables; the sequences restart so that every test sees the same ids.
+        db.session.execute(text("SET LOCAL session_replication_role = replica"))
+        for name in tables:
+            db.session.execute(text(f'DELETE FROM "{name}"'))
+        sequences = db.session.scalars(
+            text("SELECT quote_ident(relname) FROM pg_class WHERE relkind = 'S'")
+        ).all()
+        if sequences:
+            resets = ", ".join(f"setval('{seq}', 1, false)" for seq in sequences)
+            db.session.execute(text(f"SELECT {resets}"))
     else:
         db.session.execute(text("PRAGMA foreign_keys=OFF"))
         for name in tables:
@@ -197,6 +207,9 @@ def count_queries() -> Iterator[QueryCounter]:
             counter.statements.append(statement)
 
     engine = db.engine
+    # Requests in tests share the test's session; forget what it has loaded so that a request
+    # counts the queries it would run in production (lazy loads included).
+    db.session.expire_all()
     event.listen(engine, "before_cursor_execute", before_cursor_execute)
     try:
         yield counter

@@ -1,5 +1,6 @@
 from flask import Blueprint
 
-bp = Blueprint("admin", __name__, url_prefix="/admin")
+# cli_group=None: the blueprint's commands are top level (`flask --app app import-employees`).
+bp = Blueprint("admin", __name__, url_prefix="/admin", cli_group=None)
 
-from blueprints.admin import routes  # noqa: E402,F401
+from blueprints.admin import commands, routes  # noqa: E402,F401

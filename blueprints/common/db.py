@@ -22,7 +22,10 @@ def lock_row(model, row_id: int):
         db.session.expire_all()
         return db.session.get(model, row_id)
     return db.session.scalars(
-        select(model).where(model.__mapper__.primary_key[0] == row_id).with_for_update()
+        select(model)
+        .where(model.__mapper__.primary_key[0] == row_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)  # values read earlier may be stale
     ).first()
 
 

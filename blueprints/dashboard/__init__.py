@@ -1,5 +1,8 @@
+"""Home, career profile, leader and organizer dashboards, "my data", and the daily notices."""
+
 from flask import Blueprint
 
-bp = Blueprint("dashboard", __name__)
+# cli_group=None: `flask --app app notify-due` (a top-level command a timer can run).
+bp = Blueprint("dashboard", __name__, cli_group=None)
 
-from blueprints.dashboard import routes  # noqa: E402,F401
+from blueprints.dashboard import commands, routes  # noqa: E402,F401

@@ -1,0 +1,26 @@
+"""What `flask notify-due` has already sent, so that a daily timer never notifies an item twice."""
+
+from datetime import datetime
+
+from sqlalchemy import DateTime, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from blueprints.common.timefmt import utcnow
+from extensions import db
+
+
+class DeliveredNotice(db.Model):
+    """One automatic notice for one object (a survey wave's reminder, an upward round's opening).
+
+    Per object, never per person: a list of who was reminded of a survey would be a list of who
+    had not answered it (product.md §3.3, anonymity rule 5).
+    """
+
+    __tablename__ = "dashboard_notice"
+    __table_args__ = (UniqueConstraint("kind", "object_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(60))
+    object_id: Mapped[int] = mapped_column(Integer)
+    recipients: Mapped[int] = mapped_column(Integer, default=0)
+    sent_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -1,0 +1,23 @@
+"""`flask --app app feedback remind` (run daily): follow-up reminders, closing due rounds."""
+
+import click
+
+from blueprints.feedback import bp
+from extensions import db
+
+
+@bp.cli.command("remind")
+@click.option("--days", default=3, show_default=True, help="Remind this many days before due.")
+def remind(days):
+    """Notify receivers of follow-ups due soon or overdue (once per follow-up); close upward
+    feedback rounds whose closing date has passed."""
+    from flask import current_app
+
+    from blueprints.feedback.services import remind_due_follow_ups
+    from blueprints.feedback.upward import close_due_rounds
+
+    with current_app.test_request_context(base_url=current_app.config["PUBLIC_BASE_URL"]):
+        count = remind_due_follow_ups(days)
+        closed = close_due_rounds()
+        db.session.commit()
+    click.echo(f"{count} reminders queued, {closed} upward rounds closed")

@@ -1,0 +1,104 @@
+"""Reference lists of the feedback blueprint, kept as data (domain.md §2 and §3)."""
+
+from flask_babel import lazy_gettext as _l
+
+# SE MenPANRB 20/2021: the seven BerAKHLAK core values, with a short description as help.
+BERAKHLAK = {
+    "berorientasi_pelayanan": (
+        _l("Berorientasi Pelayanan"),
+        _l("Melayani warga dengan baik dan terus memperbaiki layanan."),
+    ),
+    "akuntabel": (
+        _l("Akuntabel"),
+        _l("Jujur, bertanggung jawab, cermat dan disiplin; tidak menyalahgunakan wewenang."),
+    ),
+    "kompeten": (
+        _l("Kompeten"),
+        _l("Terus belajar, membantu orang lain belajar, bekerja sebaik-baiknya."),
+    ),
+    "harmonis": (
+        _l("Harmonis"),
+        _l("Menghargai setiap orang, suka menolong, membangun suasana kerja yang baik."),
+    ),
+    "loyal": (
+        _l("Loyal"),
+        _l(
+            "Setia pada Pancasila, UUD 1945, NKRI dan pemerintahan yang sah; "
+            "menjaga nama baik dan rahasia."
+        ),
+    ),
+    "adaptif": (
+        _l("Adaptif"),
+        _l("Cepat menyesuaikan diri dengan perubahan, berinovasi, bertindak proaktif."),
+    ),
+    "kolaboratif": (
+        _l("Kolaboratif"),
+        _l("Memberi ruang orang lain berkontribusi, bekerja sama untuk nilai tambah."),
+    ),
+}
+
+COMPETENCY_KINDS = {"manajerial": _l("Manajerial"), "teknis": _l("Teknis")}
+
+# PermenPANRB 38/2017: the eight managerial competencies; then technical ones used in Marelan.
+COMPETENCIES = {
+    "integritas": (_l("Integritas"), "manajerial"),
+    "kerjasama": (_l("Kerja sama"), "manajerial"),
+    "komunikasi": (_l("Komunikasi"), "manajerial"),
+    "orientasi_hasil": (_l("Orientasi pada hasil"), "manajerial"),
+    "pelayanan_publik": (_l("Pelayanan publik"), "manajerial"),
+    "pengembangan_diri": (_l("Pengembangan diri dan orang lain"), "manajerial"),
+    "mengelola_perubahan": (_l("Mengelola perubahan"), "manajerial"),
+    "pengambilan_keputusan": (_l("Pengambilan keputusan"), "manajerial"),
+    "presentasi": (_l("Teknik presentasi"), "teknis"),
+    "administrasi_kependudukan": (_l("Administrasi kependudukan"), "teknis"),
+    "tata_naskah": (_l("Tata naskah dinas"), "teknis"),
+    "pengelolaan_keuangan": (_l("Pengelolaan keuangan dan aset"), "teknis"),
+    "pengolahan_data": (_l("Pengolahan dan analisis data"), "teknis"),
+    "layanan_digital": (_l("Layanan digital dan aplikasi"), "teknis"),
+}
+
+
+def competency_label(code: str) -> str:
+    entry = COMPETENCIES.get(code)
+    return str(entry[0]) if entry else code
+
+
+def value_label(code: str) -> str:
+    entry = BERAKHLAK.get(code)
+    return str(entry[0]) if entry else code
+
+
+FEEDBACK_STATUSES = {"draft": _l("Draf"), "sent": _l("Terkirim")}
+
+REQUEST_STATUSES = {
+    "open": _l("Menunggu"),
+    "answered": _l("Dijawab"),
+    "declined": _l("Ditolak"),
+}
+
+GOAL_STATUSES = {
+    "proposed": _l("Diusulkan"),
+    "agreed": _l("Disepakati"),
+    "done": _l("Tercapai"),
+    "cancelled": _l("Dibatalkan"),
+}
+
+# Upward feedback: statements of our own on how the direct superior guides ("bimbingan
+# kinerja", in the spirit of PermenPANRB 6/2022). Order is the order on the form.
+UPWARD_STATEMENTS = {
+    "clarity": _l("Atasan saya menjelaskan dengan jelas hasil kerja yang diharapkan dari saya."),
+    "listening": _l("Atasan saya mendengarkan pendapat dan kesulitan saya dengan sungguh-sungguh."),
+    "fairness": _l(
+        "Atasan saya memperlakukan anggota tim secara adil dan menilai dari hasil kerja."
+    ),
+    "feedback": _l("Atasan saya memberi umpan balik secara rutin, spesifik dan membangun."),
+    "growth": _l("Atasan saya membantu saya belajar dan mengembangkan kompetensi."),
+}
+
+LIKERT = {
+    1: _l("Sangat tidak setuju"),
+    2: _l("Tidak setuju"),
+    3: _l("Netral"),
+    4: _l("Setuju"),
+    5: _l("Sangat setuju"),
+}

@@ -1,0 +1,379 @@
+"""Admin: the instrument builder (htmx, and plain forms without JavaScript) and waves."""
+
+from flask import flash, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from blueprints.auth.access import role_required
+from blueprints.auth.models import Unit
+from blueprints.common.forms import EmptyForm
+from blueprints.common.htmx import is_partial, redirect_after_post, trigger
+from blueprints.surveys import bp, services
+from blueprints.surveys.forms import DimensionForm, InstrumentForm, QuestionForm, WaveForm
+from blueprints.surveys.scoring import tree_key
+from extensions import db
+
+
+@bp.get("/kelola")
+@role_required("admin")
+def manage():
+    return render_template(
+        "surveys/manage.html",
+        instruments=services.instruments(),
+        waves=services.waves(),
+        builtin=services.builtin_instrument(),
+        form=EmptyForm(),
+    )
+
+
+@bp.post("/kelola/instrumen/pasang")
+@role_required("admin")
+def install_builtin():
+    if EmptyForm().validate_on_submit():
+        inst, created = services.install_builtin_instrument()
+        db.session.commit()
+        flash(
+            _("Instrumen bawaan dipasang.") if created else _("Instrumen bawaan sudah ada."),
+            "success",
+        )
+        return redirect(url_for("surveys.builder", instrument_id=inst.id), 303)
+    return redirect(url_for("surveys.manage"), 303)
+
+
+# --- instruments ------------------------------------------------------------------------------
+@bp.route("/kelola/instrumen/baru", methods=["GET", "POST"])
+@role_required("admin")
+def new_instrument():
+    form = InstrumentForm()
+    if form.validate_on_submit():
+        inst = services.create_instrument(form.name.data, form.description.data)
+        db.session.commit()
+        flash(_("Instrumen dibuat. Tambahkan dimensi dan pertanyaannya."), "success")
+        return redirect(url_for("surveys.builder", instrument_id=inst.id), 303)
+    status = 422 if form.is_submitted() else 200
+    return render_template("surveys/instrument_new.html", form=form), status
+
+
+def _builder_context(inst, **forms):
+    question_form = forms.get("question_form") or QuestionForm(formdata=None)
+    question_form.set_dimensions(inst)
+    return {
+        "inst": inst,
+        "frozen": services.instrument_frozen(inst),
+        "meta_form": forms.get("meta_form") or InstrumentForm(obj=inst, formdata=None),
+        "dimension_form": forms.get("dimension_form") or DimensionForm(formdata=None),
+        "question_form": question_form,
+        "button": EmptyForm(),
+        "error": forms.get("error"),
+    }
+
+
+def _builder_response(inst, status=200, **forms):
+    """htmx gets the builder fragment; a plain request the whole page."""
+    context = _builder_context(inst, **forms)
+    template = "surveys/_builder.html" if is_partial() else "surveys/builder.html"
+    response = make_response(render_template(template, **context), status)
+    return trigger(response, "instrument-changed") if status == 200 and is_partial() else response
+
+
+def _after_change(inst, message: str):
+    db.session.commit()
+    if is_partial():
+        db.session.refresh(inst)
+        return _builder_response(inst)
+    flash(message, "success")
+    return redirect(url_for("surveys.builder", instrument_id=inst.id) + "#pertanyaan", 303)
+
+
+def _refused(inst, exc):
+    db.session.rollback()
+    if is_partial():
+        return _builder_response(inst, 409, error=str(exc))
+    flash(str(exc), "error")
+    return redirect(url_for("surveys.builder", instrument_id=inst.id), 303)
+
+
+@bp.get("/kelola/instrumen/<int:instrument_id>")
+@role_required("admin")
+def builder(instrument_id: int):
+    inst = services.get_instrument_or_404(instrument_id)
+    return _builder_response(inst)
+
+
+@bp.post("/kelola/instrumen/<int:instrument_id>")
+@role_required("admin")
+def update_instrument(instrument_id: int):
+    inst = services.get_instrument_or_404(instrument_id)
+    form = InstrumentForm()
+    if not form.validate_on_submit():
+        return _builder_response(inst, 422, meta_form=form)
+    try:
+        services.update_instrument(inst, form.name.data, form.description.data)
+    except services.SurveyError as exc:
+        return _refused(inst, exc)
+    return _after_change(inst, _("Instrumen disimpan."))
+
+
+@bp.post("/kelola/instrumen/<int:instrument_id>/salin")
+@role_required("admin")
+def copy_instrument(instrument_id: int):
+    inst = services.get_instrument_or_404(instrument_id)
+    if not EmptyForm().validate_on_submit():
+        return redirect(url_for("surveys.builder", instrument_id=inst.id), 303)
+    copy = services.copy_instrument(inst)
+    db.session.commit()
+    flash(_("Salinan dibuat; salinan ini dapat diubah."), "success")
+    return redirect_after_post(url_for("surveys.builder", instrument_id=copy.id))
+
+
+@bp.post("/kelola/instrumen/<int:instrument_id>/dimensi")
+@role_required("admin")
+def add_dimension(instrument_id: int):
+    inst = services.get_instrument_or_404(instrument_id)
+    form = DimensionForm()
+    if not form.validate_on_submit():
+        return _builder_response(inst, 422, dimension_form=form)
+    try:
+        services.add_dimension(inst, form.name.data, form.construct.data, form.description.data)
+    except services.SurveyError as exc:
+        return _refused(inst, exc)
+    return _after_change(inst, _("Dimensi ditambahkan."))
+
+
+@bp.post("/kelola/dimensi/<int:dimension_id>/hapus")
+@role_required("admin")
+def delete_dimension(dimension_id: int):
+    dim = services.get_dimension_or_404(dimension_id)
+    inst = dim.instrument
+    if not EmptyForm().validate_on_submit():
+        return redirect(url_for("surveys.builder", instrument_id=inst.id), 303)
+    try:
+        services.delete_dimension(dim)
+    except services.SurveyError as exc:
+        return _refused(inst, exc)
+    return _after_change(inst, _("Dimensi dihapus."))
+
+
+@bp.post("/kelola/instrumen/<int:instrument_id>/pertanyaan")
+@role_required("admin")
+def add_question(instrument_id: int):
+    inst = services.get_instrument_or_404(instrument_id)
+    form = QuestionForm()
+    form.set_dimensions(inst)
+    if not form.validate_on_submit():
+        return _builder_response(inst, 422, question_form=form)
+    try:
+        services.add_question(
+            inst,
+            form.kind.data,
+            form.text.data,
+            form.dimension_id.data or None,
+            form.reverse_keyed.data,
+        )
+    except services.Frozen as exc:
+        return _refused(inst, exc)
+    except services.SurveyError as exc:
+        form.dimension_id.errors = [str(exc)]
+        db.session.rollback()
+        return _builder_response(inst, 422, question_form=form)
+    return _after_change(inst, _("Pertanyaan ditambahkan."))
+
+
+@bp.route("/kelola/pertanyaan/<int:question_id>/ubah", methods=["GET", "POST"])
+@role_required("admin")
+def edit_question(question_id: int):
+    question = services.get_question_or_404(question_id)
+    inst = question.instrument
+    form = (
+        QuestionForm(obj=question)
+        if request.method == "POST"
+        else QuestionForm(obj=question, formdata=None)
+    )
+    form.set_dimensions(inst)
+    if request.method == "GET":
+        form.dimension_id.data = question.dimension_id or 0
+    if request.method == "POST":
+        if form.validate_on_submit():
+            try:
+                services.update_question(
+                    question,
+                    form.kind.data,
+                    form.text.data,
+                    form.dimension_id.data or None,
+                    form.reverse_keyed.data,
+                )
+            except services.Frozen as exc:
+                return _refused(inst, exc)
+            except services.SurveyError as exc:
+                db.session.rollback()
+                form.dimension_id.errors = [str(exc)]
+            else:
+                return _after_change(inst, _("Pertanyaan disimpan."))
+        status = 422
+    else:
+        status = 200
+    template = "surveys/_question_edit.html" if is_partial() else "surveys/question_edit.html"
+    response = make_response(
+        render_template(
+            template,
+            form=form,
+            question=question,
+            inst=inst,
+            frozen=services.instrument_frozen(inst),
+        ),
+        status,
+    )
+    if is_partial() and request.method == "POST":
+        response.headers["HX-Retarget"] = f"#question-{question.id}"
+        response.headers["HX-Reswap"] = "outerHTML"
+    return response
+
+
+@bp.post("/kelola/pertanyaan/<int:question_id>/pindah")
+@role_required("admin")
+def move_question(question_id: int):
+    question = services.get_question_or_404(question_id)
+    inst = question.instrument
+    if not EmptyForm().validate_on_submit():
+        return redirect(url_for("surveys.builder", instrument_id=inst.id), 303)
+    direction = "up" if request.form.get("arah") == "naik" else "down"
+    try:
+        services.move_question(question, direction)
+    except services.SurveyError as exc:
+        return _refused(inst, exc)
+    return _after_change(inst, _("Urutan pertanyaan diubah."))
+
+
+@bp.post("/kelola/pertanyaan/<int:question_id>/hapus")
+@role_required("admin")
+def delete_question(question_id: int):
+    question = services.get_question_or_404(question_id)
+    inst = question.instrument
+    if not EmptyForm().validate_on_submit():
+        return redirect(url_for("surveys.builder", instrument_id=inst.id), 303)
+    try:
+        services.delete_question(question)
+    except services.SurveyError as exc:
+        return _refused(inst, exc)
+    return _after_change(inst, _("Pertanyaan dihapus."))
+
+
+# --- waves ------------------------------------------------------------------------------------
+def _wave_form(wave=None, formdata=True) -> WaveForm:
+    kwargs = {} if formdata else {"formdata": None}
+    form = WaveForm(obj=wave, **kwargs)
+    form.instrument_id.choices = [(inst.id, inst.name) for inst, _q, _w in services.instruments()]
+    units = sorted(
+        db.session.scalars(select(Unit).where(Unit.active.is_(True))),
+        key=lambda u: tree_key(u.path),
+    )
+    form.unit_ids.choices = [(u.id, "\u2003" * u.depth + u.name) for u in units]
+    if not formdata:
+        if wave is not None:
+            form.unit_ids.data = wave.target_unit_ids
+        else:
+            defaults = services.wave_defaults()
+            form.min_group.data = defaults["min_group"]
+            form.comment_min_group.data = defaults["comment_min_group"]
+            builtin = services.builtin_instrument()
+            if builtin is not None:
+                form.instrument_id.data = builtin.id
+    return form
+
+
+@bp.route("/kelola/gelombang/baru", methods=["GET", "POST"])
+@role_required("admin")
+def new_wave():
+    form = _wave_form(formdata=request.method == "POST")
+    if request.method == "POST" and form.validate_on_submit():
+        try:
+            wave = services.create_wave({**form.data}, current_user)
+        except services.SurveyError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+        else:
+            db.session.commit()
+            flash(_("Gelombang disimpan sebagai draf. Periksa lalu buka gelombang."), "success")
+            return redirect(url_for("surveys.wave", wave_id=wave.id), 303)
+    status = 422 if request.method == "POST" else 200
+    return render_template("surveys/wave_form.html", form=form, wave=None), status
+
+
+@bp.route("/kelola/gelombang/<int:wave_id>", methods=["GET", "POST"])
+@role_required("admin")
+def wave(wave_id: int):
+    wave = services.get_wave_or_404(wave_id)
+    services.ensure_closed_if_due(wave)
+    form = _wave_form(wave, formdata=request.method == "POST")
+    status = 200
+    if request.method == "POST":
+        if form.validate_on_submit():
+            try:
+                services.update_wave(wave, {**form.data})
+            except services.SurveyError as exc:
+                db.session.rollback()
+                flash(str(exc), "error")
+            else:
+                db.session.commit()
+                flash(_("Gelombang disimpan."), "success")
+                return redirect(url_for("surveys.wave", wave_id=wave.id), 303)
+        status = 422
+    submitted, invited = services.participation_summary(wave)
+    return render_template(
+        "surveys/wave.html",
+        wave=wave,
+        form=form,
+        button=EmptyForm(),
+        submitted=submitted,
+        invited=invited,
+    ), status
+
+
+def _wave_action(wave_id: int, action):
+    wave = services.get_wave_or_404(wave_id)
+    if not EmptyForm().validate_on_submit():
+        return redirect(url_for("surveys.wave", wave_id=wave.id), 303)
+    try:
+        message = action(wave)
+    except services.SurveyError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+    else:
+        db.session.commit()
+        flash(message, "success")
+    return redirect_after_post(url_for("surveys.wave", wave_id=wave.id))
+
+
+@bp.post("/kelola/gelombang/<int:wave_id>/buka")
+@role_required("admin")
+def open_wave(wave_id: int):
+    def action(wave):
+        count = services.open_wave(wave, current_user)
+        return _("Gelombang dibuka; %(count)d pegawai diberi tahu.", count=count)
+
+    return _wave_action(wave_id, action)
+
+
+@bp.post("/kelola/gelombang/<int:wave_id>/tutup")
+@role_required("admin")
+def close_wave(wave_id: int):
+    def action(wave):
+        services.close_wave(wave, current_user)
+        return _("Gelombang ditutup; hasilnya dihitung dan disimpan.")
+
+    return _wave_action(wave_id, action)
+
+
+@bp.post("/kelola/gelombang/<int:wave_id>/ingatkan")
+@role_required("admin")
+def remind(wave_id: int):
+    def action(wave):
+        count = services.send_reminders(wave, current_user)
+        return _(
+            "Pengingat dikirim kepada %(count)d pegawai yang belum mengisi. Nama mereka tidak "
+            "ditampilkan.",
+            count=count,
+        )
+
+    return _wave_action(wave_id, action)
