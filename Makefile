@@ -38,7 +38,7 @@ translations: venv
 
 messages: venv ## Extract UI strings and update the catalogs
 	$(BIN)/pybabel extract --no-location --sort-output -F babel.cfg -k _l -k lazy_gettext -k ngettext:1,2 --ignore-dirs=".venv node_modules tests migrations .git" -o translations/messages.pot . >/dev/null
-	$(BIN)/pybabel update -q --no-fuzzy-matching -i translations/messages.pot -d translations
+	$(BIN)/pybabel update --no-fuzzy-matching -i translations/messages.pot -d translations >/dev/null
 
 db: venv translations
 	$(FLASK) db upgrade

@@ -19,7 +19,7 @@ from sqlalchemy import JSON, func, select, text
 
 from blueprints.auth.models import Unit
 from blueprints.common.large import LargeContext, insert_in_chunks, large_seeder
-from blueprints.common.timefmt import today_wib, utcnow, wib_to_utc
+from blueprints.common.timefmt import today_wib, wib_to_utc
 from blueprints.workshops.models import (
     DEFAULT_TOPICS,
     Evaluation,
@@ -282,13 +282,9 @@ def sync_sequence(model) -> None:
     """After explicit ids on PostgreSQL, move the id sequence past them (SQLite needs nothing)."""
     if db.engine.dialect.name != "postgresql":
         return
-    table = model.__tablename__
-    db.session.execute(
-        text(
-            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-            f"(SELECT COALESCE(MAX(id), 0) + 1 FROM {table}), false)"
-        )
-    )
+    first_free = select(func.coalesce(func.max(model.id), 0) + 1).scalar_subquery()
+    sequence = func.pg_get_serial_sequence(model.__tablename__, "id")
+    db.session.execute(select(func.setval(sequence, first_free, False)))
 
 
 def superiors(ctx: LargeContext) -> dict[int, int]:
@@ -319,7 +315,8 @@ def _working_day(day: date, forward: bool) -> date:
 def seed_workshops(ctx: LargeContext) -> None:
     rng = ctx.rng
     today = today_wib()
-    now = utcnow()
+    # Decisions depend on the date only (midnight WIB): the same seed gives the same data all day.
+    now = wib_to_utc(today, time(0, 0))
 
     existing = set(db.session.scalars(select(Topic.name)))
     missing = [{"name": name, "active": True} for name in DEFAULT_TOPICS if name not in existing]
