@@ -47,7 +47,7 @@ def check(msgid, msgstr) -> list[str]:
     strs = msgstr if isinstance(msgstr, tuple) else (msgstr,)
     if len(ids) != len(strs):
         return ["plural shape differs"]
-    for i, s in zip(ids, strs):
+    for i, s in zip(ids, strs, strict=True):
         if not s.strip():
             problems.append("empty")
         # Plural forms may drop the number in the singular only if the source does too.

@@ -16,7 +16,7 @@ KEYWORDS = {"_": None, "gettext": None, "_l": None, "lazy_gettext": None, "ngett
 
 def _source_messages() -> set[str]:
     found = set()
-    for filename, _lineno, message, _comments, _context in extract_from_dir(
+    for _filename, _lineno, message, _comments, _context in extract_from_dir(
         str(ROOT),
         METHOD_MAP,
         keywords=KEYWORDS,

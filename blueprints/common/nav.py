@@ -1,7 +1,7 @@
 """Navigation by role. Each blueprint registers its entries; the base template shows the allowed ones."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from flask import request, url_for
 from flask_babel import LazyString

@@ -15,7 +15,7 @@ from blueprints.common.forms import use_our_wtforms_catalog
 from extensions import babel, csrf, db, limiter, login_manager, migrate
 
 ENV_PREFIX = "KARIER"
-SECRET_KEY_FILE = "secret_key"
+SECRET_KEY_FILE = "secret_key"  # noqa: S105 (a file name, not a secret)
 
 
 class ConfigurationError(RuntimeError):
@@ -136,11 +136,11 @@ def register_request_hooks(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
-    from blueprints.common import htmx, timefmt
     from flask_babel import get_locale
 
     from blueprints.auth.access import has_role
     from blueprints.auth.constants import ROLE_LABELS
+    from blueprints.common import htmx, timefmt
     from blueprints.common.nav import navigation_for
     from blueprints.notifications.services import unread_count
 

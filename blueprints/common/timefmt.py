@@ -3,7 +3,8 @@
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
-from flask_babel import format_date, format_datetime, format_decimal, format_percent as _pct
+from flask_babel import format_date, format_datetime, format_decimal
+from flask_babel import format_percent as _pct
 
 WIB = ZoneInfo("Asia/Jakarta")
 
