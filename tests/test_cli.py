@@ -86,23 +86,37 @@ def test_backup_sqlite_online_copy(app, demo, runner, tmp_path):
     assert count == db.session.scalar(select(func.count(Employee.id)))
 
 
+EVERYONE = {"dashboard.home", "dashboard.career", "workshops.index", "workshops.ledger",
+            "feedback.index", "surveys.index"}
+LEADER = {"dashboard.leader", "feedback.team", "workshops.approvals", "surveys.results_index"}
+ORGANIZER = {"dashboard.organizer", "workshops.manage"}
+ADMIN = {"admin.index", "feedback.admin_counts", "workshops.topics", "surveys.results_index"}
+
+
 @pytest.mark.parametrize(
-    "key, visible, hidden",
+    "key, expected",
     [
-        ("pegawai", [], ["/admin/"]),
-        ("penyelenggara", [], ["/admin/"]),
-        ("camat", [], ["/admin/"]),
-        ("lurah_terjun", [], ["/admin/"]),
-        ("admin", ["/admin/"], []),
+        ("pegawai", EVERYONE),
+        ("penyelenggara", EVERYONE | ORGANIZER),
+        ("camat", EVERYONE | LEADER),
+        ("lurah_terjun", EVERYONE | LEADER),
+        ("admin", EVERYONE | ADMIN),
     ],
 )
-def test_demo_accounts_navigation_and_admin_403(app, demo, client, key, visible, hidden):
+def test_demo_accounts_see_the_navigation_of_their_roles(app, demo, client, key, expected):
+    from flask import url_for
+
+    from blueprints.common.nav import _ITEMS
+
     person = getattr(demo, key)
     client.post("/masuk", data={"identifier": person.email, "password": "demo-marelan"})
     html = client.get("/").get_data(as_text=True)
-    for path in visible:
-        assert f'href="{path}"' in html
-        assert client.get(path).status_code == 200
-    for path in hidden:
-        assert f'href="{path}"' not in html
-        assert client.get(path).status_code == 403
+    nav = html.split('<nav class="main-nav"', 1)[1].split("</nav>", 1)[0]
+    with app.test_request_context():
+        urls = {item.endpoint: url_for(item.endpoint) for item in _ITEMS}
+    shown = {endpoint for endpoint, url in urls.items() if f'href="{url}"' in nav}
+    assert shown == expected
+    for endpoint in shown:
+        assert client.get(urls[endpoint]).status_code == 200, endpoint
+    if "admin.index" not in expected:
+        assert client.get("/admin/").status_code == 403
