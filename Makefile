@@ -52,7 +52,8 @@ lint:
 format:
 	$(BIN)/ruff format . && $(BIN)/ruff check --fix .
 
-bench: setup
+bench: setup ## Benchmarks on the large data set (needs wrk: apt-get install wrk); writes docs/benchmarks.md
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-bench.txt
 	$(BIN)/python scripts/bench.py
 
 screenshots: setup

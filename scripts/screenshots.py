@@ -40,7 +40,7 @@ CHROMIUM_ARGS = [
     "--disable-dev-shm-usage",
 ]
 PASSWORD = "demo-marelan"  # noqa: S105 - the documented demo password
-MAX_HEIGHT = 3000  # long pages are cut here: the README wants the top of each page
+MAX_HEIGHT = 3600  # long pages are cut here: the README wants the top of each page
 
 
 def build_app(folder: str):

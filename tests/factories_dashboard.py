@@ -140,11 +140,11 @@ def feedback(
         created_at=sent_at,
         updated_at=sent_at,
     )
-    for position, (text, due_on, done) in enumerate(follow_ups):
+    for position, (action, due_on, done) in enumerate(follow_ups):
         row.follow_ups.append(
             FollowUp(
                 position=position,
-                description=text,
+                description=action,
                 due_on=due_on,
                 done_at=utcnow() if done else None,
             )
