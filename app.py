@@ -15,6 +15,7 @@ from blueprints.common.setup import (
     register_extensions,
     register_request_hooks,
     register_template_helpers,
+    register_url_converters,
 )
 
 
@@ -30,6 +31,7 @@ def create_app(config: dict | None = None) -> Flask:
     configure_database(app)
     configure_proxy(app)
     register_extensions(app)
+    register_url_converters(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_request_hooks(app)

@@ -9,6 +9,7 @@ from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
 import config as default_config
 from blueprints.common.forms import use_our_wtforms_catalog
@@ -77,6 +78,19 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
+
+
+class DatabaseInt(IntegerConverter):
+    """<int:...> in URLs stops at the database's INTEGER range: a larger id is a 404, not a
+    database error (PostgreSQL refuses ids above 2**31 - 1)."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(url_map, *args, **kwargs)
+
+
+def register_url_converters(app: Flask) -> None:
+    app.url_map.converters["int"] = DatabaseInt
 
 
 def configure_proxy(app: Flask) -> None:

@@ -79,7 +79,10 @@ class FeedbackForm(FlaskForm):
         _l("Penerima"),
         coerce=int,
         validate_choice=False,  # the service decides who may receive (403 otherwise)
-        validators=[InputRequired(), NumberRange(min=1, message=_l("Pilih penerima."))],
+        validators=[
+            InputRequired(),
+            NumberRange(min=1, max=2**31 - 1, message=_l("Pilih penerima.")),
+        ],
     )
     occurred_on = DateField(
         _l("Tanggal percakapan"),

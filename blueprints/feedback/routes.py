@@ -212,7 +212,9 @@ def _handle_form(form: FeedbackForm, *, feedback=None, request_obj=None):
         form.follow_ups.append_entry()
         _fill_choices(form, current_user, request_obj)
         return _render_form(form, feedback=feedback, request_obj=request_obj)
-    if form.receiver_id.data:  # someone outside the subtree: refused, nothing stored
+    # Someone outside the subtree: refused, nothing stored. (An id out of the database's
+    # range is left to the form's NumberRange check below.)
+    if form.receiver_id.data and 0 < form.receiver_id.data < 2**31:
         receiver = db.session.get(Employee, form.receiver_id.data)
         if not services.can_give_to(current_user, receiver):
             abort(403)

@@ -165,9 +165,8 @@ def seed_surveys(ctx: LargeContext) -> None:
         bulk_insert(SurveyResponse.__table__, responses)
         bulk_insert(SurveyAnswer.__table__, answers)
         total_responses += len(responses)
-        analyze(
-            SurveyQuestion, SurveyParticipation, SurveyResponse, SurveyAnswer, SurveyResponseScore
-        )
+        if number == 1:  # statistics once, so that PostgreSQL plans the scoring by response id
+            analyze(SurveyQuestion, SurveyParticipation, SurveyResponse, SurveyAnswer)
         if is_open:
             scoring.score_responses(wave)
         else:

@@ -1,5 +1,7 @@
 """Views: parse the request, call a service, render or redirect (303), or return a fragment."""
 
+import os
+
 from flask import (
     Response,
     abort,
@@ -370,6 +372,8 @@ def external_new():
 @login_required
 def evidence(record_id: int):
     record = services.get_evidence_or_404(record_id, current_user)
+    if not os.path.exists(services.evidence_path(record)):
+        abort(404)  # the file is gone (restored database without its uploads): not a crash
     response = send_file(
         services.evidence_path(record),
         mimetype=record.evidence_type,
