@@ -178,8 +178,15 @@ def _input_from(form: FeedbackForm) -> services.FeedbackInput:
     )
 
 
+def _db_id(value) -> int | None:
+    """A submitted id the database can hold (INTEGER), else None: the form reports the error."""
+    return value if isinstance(value, int) and 0 < value < 2**31 else None
+
+
 def _render_form(form, *, feedback=None, request_obj=None, results=None, status=200):
-    receiver_id = form.receiver_id.data or (request_obj.requester_id if request_obj else None)
+    receiver_id = _db_id(form.receiver_id.data) or (
+        request_obj.requester_id if request_obj else None
+    )
     reflection = plans.latest_reflection_for(current_user, receiver_id)
     return (
         render_template(
@@ -214,7 +221,7 @@ def _handle_form(form: FeedbackForm, *, feedback=None, request_obj=None):
         return _render_form(form, feedback=feedback, request_obj=request_obj)
     # Someone outside the subtree: refused, nothing stored. (An id out of the database's
     # range is left to the form's NumberRange check below.)
-    if form.receiver_id.data and 0 < form.receiver_id.data < 2**31:
+    if _db_id(form.receiver_id.data):
         receiver = db.session.get(Employee, form.receiver_id.data)
         if not services.can_give_to(current_user, receiver):
             abort(403)
