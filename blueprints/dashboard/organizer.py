@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from sqlalchemy import and_, func, select
+from sqlalchemy.orm import joinedload
 
 from blueprints.common.timefmt import as_utc, utcnow
 from blueprints.dashboard.services import (
@@ -146,6 +147,7 @@ def evaluations_for(user) -> list[EvaluationRow]:
             WorkshopSession.status != "cancelled",
             WorkshopSession.ends_at >= since,
         )
+        .options(joinedload(WorkshopSession.workshop))  # the template shows its title
         .order_by(WorkshopSession.starts_at.desc(), WorkshopSession.id.desc())
         .limit(LIST_LIMIT)
     ).all()

@@ -132,6 +132,8 @@ class FollowUp(db.Model):
     __table_args__ = (
         CheckConstraint("confirmed_at IS NULL OR done_at IS NOT NULL", name="confirm_after_done"),
         UniqueConstraint("feedback_id", "position"),
+        # Covers the open/overdue counts of the team view and dashboards (no row lookups).
+        Index("ix_feedback_follow_up_state", "feedback_id", "confirmed_at", "done_at", "due_on"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

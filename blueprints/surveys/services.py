@@ -1017,7 +1017,7 @@ def _trend(
         )
     )
     earlier.reverse()
-    stored = scoring.load_stored([w.id for w in earlier])
+    stored = scoring.load_stored([w.id for w in earlier], unit_ids=[unit_id])
     points = []
     for w, figures in [*((w, stored[w.id]) for w in earlier), (wave, current)]:
         node = figures.nodes.get(unit_id)
