@@ -422,7 +422,7 @@ def fragment_pairs(t: dict) -> list[tuple[str, str, str]]:
         ),
         ("Hasil survei: unit induk", "root", f"/survei/hasil/{t['closed_wave']}"),
         ("Admin: pencarian pegawai", "admin", "/admin/pegawai?q=Siregar"),
-        ("Admin: log audit, filter pelaku", "admin", "/admin/audit?actor=pegawai"),
+        ("Admin: log audit, filter tindakan", "admin", "/admin/audit?action=survey.wave_closed"),
         ("Persetujuan izin atasan", "root", "/pelatihan/persetujuan"),
     ]
     if t.get("organized_session"):
@@ -723,9 +723,18 @@ def ms(value: float) -> str:
     return f"{value:.0f} ms" if value >= 10 else f"{value:.1f} ms"
 
 
+def _reproduce(command: str) -> str:
+    """The command without the options that only keep logs or add notes."""
+    return re.sub(r" --(keep|notes \S+|output \S+|report-only \S+)", "", command)
+
+
 def queries_ok(big: int | None, small: int | None) -> bool:
     """The count must not grow with the data (negative: the page did not answer 200)."""
     return big is not None and small is not None and 0 < big <= small
+
+
+def pct(share: float) -> str:
+    return f"{share:.1%}" if share < 0.1 else f"{share:.0%}"
 
 
 def verdict(ok: bool) -> str:
@@ -755,13 +764,17 @@ def report(r: dict, notes: str) -> str:
         "",
         "## How it was measured",
         "",
-        f"- Command: `{r['command']}`",
+        f"- Command: `{_reproduce(r['command'])}` (the notes below come from a hand-written "
+        "file given with `--notes`)",
         f"- Machine: {m['nproc']} CPUs ({m['cpu']}), {m['memory']} memory, {m['os']}, Python {m['python']}",
         f"- Load average (1, 5, 15 min) before: {r['load_before']}; before the page runs: "
         f"{r['load_pages']}; after: {r['load_after']}. Other processes shared the machine when the "
         "load is well above 0.",
         f"- Database: {r['database']}",
-        "- Versions: " + ", ".join(f"{k} {val}" for k, val in v.items() if k != "commit"),
+        "- Versions: "
+        + ", ".join(
+            f"{k} {str(val).removeprefix('wrk ')}" for k, val in v.items() if k != "commit"
+        ),
         f"- Code: commit {v['commit']}",
         "- Servers: gunicorn with `deploy/gunicorn.conf.py` (its defaults: "
         f"{r['gunicorn']}) for both the app (`app:create_app()`) and the minimal route "
@@ -805,7 +818,7 @@ def report(r: dict, notes: str) -> str:
         lines.append(
             f"| {p['title']} | {p['user']} | `{p['path']}`{' (htmx)' if p['hx'] else ''} | "
             f"{ms(lat['p50_ms'])} | {ms(lat['p95_ms'])} | {ms(thr['p95_ms'])} | {thr['rps']:.1f} | "
-            f"{p['share']:.0%} | {lat['errors'] + thr['errors']} | {lat['non2xx'] + thr['non2xx']} | "
+            f"{pct(p['share'])} | {lat['errors'] + thr['errors']} | {lat['non2xx'] + thr['non2xx']} | "
             f"{p['bytes']:,} |"
         )
     lines += [
@@ -847,7 +860,7 @@ def report(r: dict, notes: str) -> str:
     for p in pages:
         lines.append(
             f"| {p['title']} | {p['throughput']['rps']:.1f} | {minimal['rps']:.0f} | "
-            f"{p['share']:.0%} | {verdict(p['share'] >= THROUGHPUT_SHARE)} |"
+            f"{pct(p['share'])} | {verdict(p['share'] >= THROUGHPUT_SHARE)} |"
         )
     mx = r.get("mixed")
     lines += ["", "## Budget: mixed workload, no errors and p95 ≤ 500 ms", ""]
@@ -939,7 +952,7 @@ def summary(r: dict) -> list[tuple[str, str, str, bool]]:
     out.append(
         (
             "Key pages' throughput vs the minimal route (same run)",
-            f"lowest {low['share']:.0%} ({low['title']})"
+            f"lowest {pct(low['share'])} ({low['title']})"
             + (f"; below 25%: {', '.join(slow)}" if slow else ""),
             "≥ 25% each",
             not slow,
@@ -1005,6 +1018,7 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     if args.report_only:
         r = json.loads(Path(args.report_only).read_text())
+        r["summary"] = summary(r)
         notes = Path(args.notes).read_text() if args.notes else ""
         Path(args.output).write_text(report(r, notes))
         log(f"wrote {args.output} from {args.report_only}")
@@ -1167,7 +1181,7 @@ def main(argv=None) -> int:
         (workdir / "results.json").write_text(json.dumps(r, indent=2, default=str))
         notes = Path(args.notes).read_text() if args.notes else ""
         Path(args.output).write_text(report(r, notes))
-        log(f"wrote {args.output} (results: {workdir / 'results.json'}, kept with --keep)")
+        log(f"wrote {args.output}; results in {workdir / 'results.json'} (kept only with --keep)")
         for row in r["summary"]:
             log(f"{'MET   ' if row[3] else 'MISSED'} {row[0]}: {row[1]}")
     finally:

@@ -127,12 +127,14 @@ def test_survey_rows_keep_the_anonymity_rules_and_stored_figures_match(seeded):
 def _fingerprint() -> tuple:
     return (
         db.session.execute(
-            select(Registration.session_id, Registration.employee_id, Registration.status)
-            .order_by(Registration.id)
+            select(Registration.session_id, Registration.employee_id, Registration.status).order_by(
+                Registration.id
+            )
         ).all(),
         db.session.execute(
-            select(Feedback.author_id, Feedback.receiver_id, Feedback.occurred_on)
-            .order_by(Feedback.id)
+            select(Feedback.author_id, Feedback.receiver_id, Feedback.occurred_on).order_by(
+                Feedback.id
+            )
         ).all(),
         sorted(db.session.scalars(select(SurveyResponse.id)).all()),
     )

@@ -27,7 +27,6 @@ from blueprints.surveys.models import (
     SurveyParticipation,
     SurveyQuestion,
     SurveyResponse,
-    SurveyResponseScore,
     SurveyWave,
     SurveyWaveUnit,
 )
