@@ -127,7 +127,7 @@ def _unit_heads() -> dict[int, tuple[int | None, int | None]]:
     return cache["unit_heads"]
 
 
-def _nearest_head(unit_id: int | None, excluding: int | None) -> int | None:
+def nearest_head(unit_id: int | None, excluding: int | None) -> int | None:
     units = _unit_heads()
     seen = set()
     while unit_id is not None and unit_id not in seen:
@@ -143,7 +143,7 @@ def direct_superior_id(employee: Employee) -> int | None:
     """Set explicitly, or the head of their unit, or (for a head) the nearest head above."""
     if employee.superior_id:
         return employee.superior_id
-    return _nearest_head(employee.unit_id, excluding=employee.id)
+    return nearest_head(employee.unit_id, excluding=employee.id)
 
 
 def direct_superior(employee: Employee) -> Employee | None:
@@ -155,10 +155,10 @@ def direct_reports_stmt(leader) -> Select:
     """Employees whose direct superior (explicit or derived from the tree) is `leader`."""
     units = _unit_heads()
     heads = _head_units()  # head id -> the unit they belong to
-    member_units = [uid for uid in units if _nearest_head(uid, None) == leader.id]
+    member_units = [uid for uid in units if nearest_head(uid, None) == leader.id]
     reporting_heads = [
         head for head, unit_id in heads.items()
-        if head != leader.id and _nearest_head(unit_id, head) == leader.id
+        if head != leader.id and nearest_head(unit_id, head) == leader.id
     ]
     derived = and_(
         Employee.superior_id.is_(None),

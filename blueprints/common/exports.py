@@ -33,24 +33,15 @@ def xlsx_response(
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = title[:31]
-    sheet.append([safe_cell(str(h)) for h in header])
+    sheet.append([str(h) for h in header])
     for row in rows:
-        sheet.append([safe_cell(v) for v in row])
-        # openpyxl treats any string starting with "=" as a formula: force text for the rest too.
-        for cell in sheet[sheet.max_row]:
-            if isinstance(cell.value, str):
-                cell.data_type = "s"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return _download(
-        buffer.getvalue(),
-        filename,
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
+        sheet.append(list(row))
+    return xlsx_workbook_response(filename, workbook)
 
 
 def xlsx_workbook_response(filename: str, workbook: Workbook) -> Response:
-    """For multi-sheet exports: the caller fills sheets with safe_cell() values."""
+    """Every string cell of every sheet is made formula-safe and stored as text: openpyxl would
+    otherwise write any string starting with "=" as a formula."""
     for sheet in workbook.worksheets:
         for row in sheet.iter_rows():
             for cell in row:

@@ -61,7 +61,7 @@ PAST_YEARS = [
 def _evidence(title: str) -> tuple[str, int]:
     from blueprints.workshops import demo as workshops_demo
 
-    return workshops_demo._evidence_file(title)
+    return workshops_demo.evidence_file(title)
 
 
 def _record(person, title, provider, kind, form, day, jp, organizer, evidence) -> ExternalLearning:

@@ -102,7 +102,7 @@ def _upward_openings(today: date, result: DueResult) -> None:
         notice = _claim(UPWARD_OPENED, round_.id)
         if notice is None:
             continue
-        feedback_upward._announce(round_)
+        feedback_upward.announce_round(round_)
         notice.recipients = sum(1 for obj in db.session.new if isinstance(obj, Notification))
         db.session.commit()
         result.upward_rounds += 1

@@ -22,8 +22,8 @@ from datetime import date, datetime, time, timedelta
 
 from flask import abort
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, case, func, or_, select
-from sqlalchemy.orm import aliased, joinedload, selectinload
+from sqlalchemy import and_, case, func, select
+from sqlalchemy.orm import aliased, joinedload
 
 from blueprints.admin.settings import get_setting
 from blueprints.auth.access import (
@@ -180,20 +180,9 @@ def follow_ups_due_stmt(user, today: date | None = None):
 
 
 def to_confirm_stmt(user, today: date | None = None):
-    """As feedback.services.to_confirm(), bounded: my feedback's follow-ups that the receiver
-    marked done, or that are overdue."""
-    today = today or today_wib()
-    return (
-        select(FollowUp)
-        .join(Feedback, Feedback.id == FollowUp.feedback_id)
-        .where(
-            Feedback.author_id == user.id,
-            Feedback.status == "sent",
-            FollowUp.confirmed_at.is_(None),
-            or_(FollowUp.done_at.is_not(None), FollowUp.due_on < today),
-        )
-        .options(selectinload(FollowUp.feedback).selectinload(Feedback.receiver))
-        .order_by(FollowUp.done_at.is_(None), FollowUp.due_on, FollowUp.id)
+    """feedback's to-confirm rule, done ones first (they wait on me alone)."""
+    return feedback_services.to_confirm_stmt(user, today).order_by(
+        FollowUp.done_at.is_(None), FollowUp.due_on, FollowUp.id
     )
 
 
@@ -334,7 +323,7 @@ def _scope_ids(leader):
 def _jp_totals(leader, year: int):
     """employee_id -> JP of the year, for the people in scope (the workshops blueprint's own
     JP sources: attended sessions and verified external records)."""
-    sources = workshop_services._jp_sources(_scope_ids(leader), year)
+    sources = workshop_services.jp_sources(_scope_ids(leader), year)
     return (
         select(sources.c.employee_id.label("employee_id"), func.sum(sources.c.jp).label("jp"))
         .group_by(sources.c.employee_id)

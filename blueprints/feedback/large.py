@@ -15,7 +15,14 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import select
 
 from blueprints.auth.models import Unit
-from blueprints.common.large import LargeContext, large_seeder
+from blueprints.common.large import (
+    LargeContext,
+    bulk_insert,
+    large_seeder,
+    next_id,
+    superiors,
+    sync_sequence,
+)
 from blueprints.common.timefmt import today_wib, utcnow, wib_to_utc
 from blueprints.feedback.constants import UPWARD_STATEMENTS
 from blueprints.feedback.demo import RESPONSES, TEMPLATES, UPWARD_COMMENTS, _quarter
@@ -34,7 +41,6 @@ from blueprints.feedback.models import (
     UpwardParticipation,
     UpwardRound,
 )
-from blueprints.workshops.large import bulk_insert, next_id, superiors, sync_sequence
 from blueprints.workshops.models import Workshop
 from extensions import db
 

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 from flask import abort, url_for
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, case, func, literal, or_, select, update
+from sqlalchemy import Select, and_, case, func, literal, or_, select, update
 from sqlalchemy.orm import selectinload
 
 from blueprints.admin.audit import audit
@@ -462,22 +462,24 @@ def my_open_follow_ups(user) -> list[FollowUp]:
     )
 
 
-def to_confirm(user) -> list[FollowUp]:
-    """Follow-ups of my feedback that are done by the receiver or overdue: both need me."""
-    return list(
-        db.session.scalars(
-            select(FollowUp)
-            .join(Feedback, Feedback.id == FollowUp.feedback_id)
-            .where(
-                Feedback.author_id == user.id,
-                Feedback.status == "sent",
-                FollowUp.confirmed_at.is_(None),
-                or_(FollowUp.done_at.is_not(None), FollowUp.due_on < today_wib()),
-            )
-            .options(selectinload(FollowUp.feedback).selectinload(Feedback.receiver))
-            .order_by(FollowUp.due_on, FollowUp.id)
+def to_confirm_stmt(user, today: date | None = None) -> Select:
+    """Follow-ups of my feedback that are done by the receiver or overdue: both need me.
+    The one definition; the home page bounds it, the feedback pages list it whole."""
+    return (
+        select(FollowUp)
+        .join(Feedback, Feedback.id == FollowUp.feedback_id)
+        .where(
+            Feedback.author_id == user.id,
+            Feedback.status == "sent",
+            FollowUp.confirmed_at.is_(None),
+            or_(FollowUp.done_at.is_not(None), FollowUp.due_on < (today or today_wib())),
         )
+        .options(selectinload(FollowUp.feedback).selectinload(Feedback.receiver))
     )
+
+
+def to_confirm(user) -> list[FollowUp]:
+    return list(db.session.scalars(to_confirm_stmt(user).order_by(FollowUp.due_on, FollowUp.id)))
 
 
 def remind_due_follow_ups(days_ahead: int = 3) -> int:

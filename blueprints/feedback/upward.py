@@ -88,11 +88,11 @@ def open_round(admin, title: str, closes_on: date, opens_on: date | None = None)
     db.session.flush()
     audit("upward.round_opened", round_, detail=round_.title, actor=admin)
     if opens_on <= today:
-        _announce(round_)
+        announce_round(round_)
     return round_
 
 
-def _announce(round_: UpwardRound) -> None:
+def announce_round(round_: UpwardRound) -> None:
     """Tell every active employee who has a direct superior (one row each, one transaction)."""
     link = url_for("feedback.upward_form")
     for employee in db.session.scalars(select(Employee).where(Employee.active.is_(True))):

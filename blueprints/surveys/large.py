@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from blueprints.admin.audit import audit
 from blueprints.auth.models import Unit
-from blueprints.common.large import LargeContext, large_seeder
+from blueprints.common.large import LargeContext, analyze, bulk_insert, large_seeder
 from blueprints.common.timefmt import today_wib, wib_to_utc
 from blueprints.surveys import scoring, services
 from blueprints.surveys.demo import BASE, CHANGE, COMMENTS, RESISTANCE
@@ -30,7 +30,6 @@ from blueprints.surveys.models import (
     SurveyWave,
     SurveyWaveUnit,
 )
-from blueprints.workshops.large import analyze, bulk_insert
 from extensions import db
 
 WAVES = 8

@@ -151,7 +151,7 @@ def _ensure_topics() -> dict[str, Topic]:
 DEMO_EVIDENCE = "demo-contoh-sertifikat.pdf"
 
 
-def _evidence_file(_title: str = "") -> tuple[str, int]:
+def evidence_file(_title: str = "") -> tuple[str, int]:
     """One small real PDF shared by every demo record (re-seeding does not pile up files).
     (The dashboard's demo calls this with a title, which is not needed.)"""
     from fpdf import FPDF
@@ -283,7 +283,7 @@ def seed_workshops(ctx: DemoContext) -> None:
                 enrol(session, person, "confirmed")
 
     # External learning: pegawai has one verified and one waiting; a few colleagues too.
-    demo_file, evidence_size = _evidence_file()
+    demo_file, evidence_size = evidence_file()
 
     def external(person, title, provider, kind, form, days_ago, jp, status):
         learned_on = max(today - timedelta(days=days_ago), today.replace(month=1, day=1))

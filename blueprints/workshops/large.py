@@ -7,18 +7,21 @@ positions from the session's queue_seq, the first `capacity` people who did not 
 seat, the rest wait. Confirmed registrations therefore never exceed capacity. Past sessions carry
 attendance and some evaluations; workshops that need izin atasan carry pending, approved and
 declined requests, decided by the direct superior.
-
-Also home to two helpers the other large seeders share: explicit ids (so child rows can point
-at parents without reading them back) and the PostgreSQL sequence fix-up they need afterwards.
 """
 
-import json
 from datetime import date, time, timedelta
 
-from sqlalchemy import JSON, func, select, text
+from sqlalchemy import select
 
-from blueprints.auth.models import Unit
-from blueprints.common.large import LargeContext, insert_in_chunks, large_seeder
+from blueprints.common.large import (
+    LargeContext,
+    bulk_insert,
+    insert_in_chunks,
+    large_seeder,
+    next_id,
+    superiors,
+    sync_sequence,
+)
 from blueprints.common.timefmt import today_wib, wib_to_utc
 from blueprints.workshops.models import (
     DEFAULT_TOPICS,
@@ -240,69 +243,6 @@ JP_MINUTES = 45
 PAST_DAYS, FUTURE_DAYS = 450, 150
 
 
-# --- shared helpers for the large seeders ------------------------------------------------------
-def next_id(model) -> int:
-    """The first free id of a table, for rows inserted in bulk with explicit ids."""
-    return int(db.session.scalar(select(func.coalesce(func.max(model.id), 0)))) + 1
-
-
-def bulk_insert(table, rows: list[dict]) -> None:
-    """insert_in_chunks, or on PostgreSQL a COPY (ten times faster than multi-row INSERTs for the
-    survey answers). Every row has the same keys. Runs in the session's transaction."""
-    if not rows:
-        return
-    if db.engine.dialect.name != "postgresql":
-        insert_in_chunks(table, rows, chunk=5000)
-        return
-    columns = list(rows[0])
-    as_json = [isinstance(table.c[name].type, JSON) for name in columns]
-    names = ", ".join(f'"{name}"' for name in columns)
-    driver = db.session.connection().connection.driver_connection
-    with (
-        driver.cursor() as cursor,
-        cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy,
-    ):
-        for row in rows:
-            copy.write_row(
-                [
-                    json.dumps(row[name]) if encode and row[name] is not None else row[name]
-                    for name, encode in zip(columns, as_json, strict=True)
-                ]
-            )
-
-
-def analyze(*models) -> None:
-    """Fresh statistics after a bulk load, so that PostgreSQL plans the next queries well."""
-    if db.engine.dialect.name == "postgresql":
-        for model in models:
-            db.session.execute(text(f'ANALYZE "{model.__tablename__}"'))
-
-
-def sync_sequence(model) -> None:
-    """After explicit ids on PostgreSQL, move the id sequence past them (SQLite needs nothing)."""
-    if db.engine.dialect.name != "postgresql":
-        return
-    first_free = select(func.coalesce(func.max(model.id), 0) + 1).scalar_subquery()
-    sequence = func.pg_get_serial_sequence(model.__tablename__, "id")
-    db.session.execute(select(func.setval(sequence, first_free, False)))
-
-
-def superiors(ctx: LargeContext) -> dict[int, int]:
-    """employee id -> direct superior id, by the rule of access.direct_superior_id: the head of
-    their unit, or for a head the nearest head above. The root's head has none."""
-    parents = dict(db.session.execute(select(Unit.id, Unit.parent_id)).all())
-    out = {}
-    for employee_id, unit_id in ctx.employee_unit.items():
-        current = unit_id
-        while current is not None:
-            head = ctx.unit_heads.get(current)
-            if head is not None and head != employee_id:
-                out[employee_id] = head
-                break
-            current = parents.get(current)
-    return out
-
-
 def _working_day(day: date, forward: bool) -> date:
     """Workshops run Monday to Friday: a weekend date moves away from today."""
     while day.weekday() >= 5:
@@ -498,9 +438,9 @@ def seed_workshops(ctx: LargeContext) -> None:
 
     # External learning with evidence (one small real PDF shared by all records, as in the demo).
     try:
-        from blueprints.workshops.demo import _evidence_file
+        from blueprints.workshops.demo import evidence_file
 
-        evidence, size = _evidence_file()
+        evidence, size = evidence_file()
     except (ImportError, OSError):
         evidence, size = "large-contoh.pdf", 1024
     records = []

@@ -1306,7 +1306,7 @@ def jp_target(employee: Employee) -> JpTarget:
     return JpTarget("min", get_setting("jp_target_pns"))
 
 
-def _jp_sources(employee_ids, year: int):
+def jp_sources(employee_ids, year: int):
     """UNION ALL of (employee_id, jp): attended sessions that started in the WIB year (not
     cancelled) and verified external records dated in that year."""
     start, end = wib_year_bounds(year)
@@ -1343,7 +1343,7 @@ def jp_by_employee(employee_ids, year: int) -> dict[int, int]:
     """
     if isinstance(employee_ids, Select) and len(employee_ids.selected_columns) != 1:
         employee_ids = employee_ids.with_only_columns(Employee.id)
-    sources = _jp_sources(employee_ids, year)
+    sources = jp_sources(employee_ids, year)
     rows = db.session.execute(
         select(sources.c.employee_id, func.sum(sources.c.jp)).group_by(sources.c.employee_id)
     )
