@@ -1,14 +1,10 @@
 """CLI commands: `flask --app app <command>`."""
 
-import shutil
-import sqlite3
-from pathlib import Path
-
 import click
 from flask import Flask, current_app
 from sqlalchemy import func, select
-from sqlalchemy.engine import make_url
 
+from blueprints.common import backup as backups
 from extensions import db
 
 
@@ -19,6 +15,8 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(create_admin)
     app.cli.add_command(seed_demo)
     app.cli.add_command(backup)
+    app.cli.add_command(restore)
+    app.cli.add_command(db_checksum)
     app.cli.add_command(send_mail)
 
 
@@ -42,7 +40,9 @@ def create_admin(nip, name, email, unit_code, employment_type, password):
     unit = (
         db.session.scalars(select(Unit).where(Unit.code == unit_code)).first()
         if unit_code
-        else db.session.scalars(select(Unit).where(Unit.parent_id.is_(None)).order_by(Unit.id)).first()
+        else db.session.scalars(
+            select(Unit).where(Unit.parent_id.is_(None)).order_by(Unit.id)
+        ).first()
     )
     if unit is None:
         unit = Unit(code="ROOT", name="Kecamatan Medan Marelan", kind="kecamatan", path="/")
@@ -52,8 +52,12 @@ def create_admin(nip, name, email, unit_code, employment_type, password):
     employee = db.session.scalars(select(Employee).where(Employee.nip == digits)).first()
     if employee is None:
         employee = Employee(
-            nip=digits, name=name, email=email.lower(), unit_id=unit.id,
-            employment_type=employment_type, jabatan="Administrator Sistem",
+            nip=digits,
+            name=name,
+            email=email.lower(),
+            unit_id=unit.id,
+            employment_type=employment_type,
+            jabatan="Administrator Sistem",
         )
         db.session.add(employee)
     employee.set_password(password)
@@ -93,28 +97,75 @@ def seed_demo(password, if_empty):
 @click.command("backup")
 @click.argument("dest", type=click.Path(dir_okay=False, writable=True))
 def backup(dest):
-    """Online backup of the SQLite database to DEST; for PostgreSQL, print the pg_dump command."""
-    url = make_url(current_app.config["SQLALCHEMY_DATABASE_URI"])
-    if url.get_backend_name() == "sqlite":
-        source = sqlite3.connect(url.database)
-        target = sqlite3.connect(dest)
-        try:
-            pages = {"done": 0}
+    """Back up the database to DEST, safe while the app runs.
 
-            def progress(status, remaining, total):
-                pages["done"] = total - remaining
-                click.echo(f"\r{pages['done']}/{total} pages", nl=False)
+    SQLite: SQLite's online backup API (a checked, self-contained copy). PostgreSQL: pg_dump in
+    its custom format (restore with `flask restore`, i.e. pg_restore).
+    """
+    try:
+        if db.engine.dialect.name == "sqlite":
+            pages = backups.backup_sqlite(db.engine, dest)
+            click.echo(f"Backup written to {dest} ({pages} pages, SQLite online backup)")
+        else:
+            backups.backup_postgres(db.engine.url, dest)
+            click.echo(f"Backup written to {dest} (pg_dump, custom format)")
+    except backups.BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
 
-            source.backup(target, pages=256, progress=progress)
-        finally:
-            target.close()
-            source.close()
-        click.echo(f"\nBackup written to {dest}")
-        return
-    pg_dump = shutil.which("pg_dump") or "pg_dump"
-    plain = url.set(drivername="postgresql").render_as_string(hide_password=True)
-    click.echo(f'{pg_dump} --format=custom --file "{Path(dest)}" "{plain}"')
-    click.echo("Restore with: pg_restore --clean --if-exists --dbname <url> " + str(Path(dest)))
+
+@click.command("restore")
+@click.argument("src", type=click.Path(exists=True, dir_okay=False))
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def restore(src, yes):
+    """Replace the whole database with the backup SRC made by `flask backup`. Stop the app first.
+
+    SQLite: the online backup API in reverse. PostgreSQL: pg_restore --clean --if-exists
+    --no-owner --single-transaction (all or nothing).
+    """
+    url = db.engine.url.render_as_string(hide_password=True)
+    if not yes:
+        click.confirm(f"Replace everything in {url} with {src}?", abort=True)
+    try:
+        if db.engine.dialect.name == "sqlite":
+            pages = backups.restore_sqlite(db.engine, src)
+            click.echo(f"Restored {src} into {url} ({pages} pages)")
+        else:
+            db.engine.dispose()
+            backups.restore_postgres(db.engine.url, src)
+            click.echo(f"Restored {src} into {url} (pg_restore)")
+    except backups.BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    source = src if db.engine.dialect.name == "sqlite" else "<URL of the backed-up database>"
+    click.echo(f"Check it against the source: flask db-checksum --compare {source}")
+
+
+@click.command("db-checksum")
+@click.option(
+    "--compare",
+    "other",
+    metavar="URL_OR_FILE",
+    help="Another database (URL, or a SQLite backup file): list the tables that differ.",
+)
+def db_checksum(other):
+    """Row count and checksum of every table; with --compare, exit 1 when anything differs."""
+    try:
+        mine = backups.table_checksums(db.engine)
+        if other is None:
+            for name, figures in mine.items():
+                click.echo(f"{name:<32} {figures.rows:>10} {figures.checksum}")
+            return
+        theirs = backups.checksums_of(other)
+    except backups.BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    differing = backups.differences(mine, theirs)
+    for name, (a, b) in differing.items():
+        described = [f"{x.rows} rows {x.checksum[:16]}" if x else "missing" for x in (a, b)]
+        click.echo(f"{name}: {described[0]} here, {described[1]} there")
+    if differing:
+        raise click.ClickException(
+            f"{len(differing)} of {len(mine.keys() | theirs.keys())} tables differ"
+        )
+    click.echo(f"Same data: {len(mine)} tables, {sum(t.rows for t in mine.values())} rows")
 
 
 @click.command("send-mail")
