@@ -26,7 +26,7 @@ def _score(value):
 
 
 def leader_xlsx(leader):
-    data = services.leader_dashboard(leader)
+    data = services.leader_dashboard(leader, every_level=True)
     f = data.figures
     workbook = Workbook()
     workbook.remove(workbook.active)

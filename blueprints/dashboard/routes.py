@@ -79,7 +79,10 @@ def my_data():
 @bp.get("/dasbor/pimpinan")
 @role_required("leader")
 def leader():
-    return render_template("dashboard/leader.html", data=services.leader_dashboard(current_user))
+    focus = services.unit_in_scope_or_404(current_user, request.args.get("unit", type=int))
+    return render_template(
+        "dashboard/leader.html", data=services.leader_dashboard(current_user, focus)
+    )
 
 
 @bp.get("/dasbor/pimpinan/pegawai")

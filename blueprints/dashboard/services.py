@@ -382,6 +382,7 @@ class UnitRow:
     people: int
     at_target: int
     covered: int
+    sub_units: int = 0  # active units directly below (their own breakdown)
 
     @property
     def below_target(self) -> int:
@@ -404,10 +405,35 @@ def _tree_key(path: str) -> tuple[int, ...]:
     return tuple(int(part) for part in path.strip("/").split("/") if part)
 
 
-def unit_rows(leader, f: Figures) -> list[UnitRow]:
-    """Per unit of the subtree, with everything under it (as the survey results count a unit):
-    people, at JP target, covered this quarter. One query."""
-    member = aliased(Unit)
+def shown_unit_ids(leader, focus: list[Unit]) -> set[int]:
+    """The units the dashboard breaks its figures down by: the focus units and the units directly
+    below them, within the leader's scope. One level at a time: a root unit's whole tree is
+    hundreds of rows nobody reads at once (the XLSX export has them all)."""
+    ids = {u.id for u in focus}
+    children = select(Unit.id).where(Unit.parent_id.in_(ids), Unit.active.is_(True))
+    return (ids | set(db.session.scalars(children))) & subtree_unit_ids(leader)
+
+
+def unit_trail(leader, focus: Unit | None) -> list[Unit]:
+    """The focus unit's ancestors within the leader's scope, top first (the way back up)."""
+    if focus is None:
+        return []
+    ancestors = [int(part) for part in focus.path.strip("/").split("/") if part][:-1]
+    ids = [uid for uid in ancestors if uid in subtree_unit_ids(leader)]
+    units = {u.id: u for u in db.session.scalars(select(Unit).where(Unit.id.in_(ids)))}
+    return [units[uid] for uid in ids if uid in units]
+
+
+def unit_rows(leader, f: Figures, shown: set[int] | None = None) -> list[UnitRow]:
+    """Per unit of the subtree (or of `shown`), with everything under it (as the survey results
+    count a unit): people, at JP target, covered this quarter, units below. One query."""
+    member, child = aliased(Unit), aliased(Unit)
+    sub_units = (
+        select(func.count(child.id))
+        .where(child.parent_id == Unit.id, child.active.is_(True))
+        .correlate(Unit)
+        .scalar_subquery()
+    )
     stmt = (
         select(
             Unit.id,
@@ -417,6 +443,7 @@ def unit_rows(leader, f: Figures) -> list[UnitRow]:
             func.count(Employee.id),
             func.count(case((f.at_target, Employee.id))),
             func.count(f.fbq.c.employee_id),
+            sub_units,
         )
         .select_from(Unit)
         .outerjoin(member, member.path.startswith(Unit.path))
@@ -426,24 +453,27 @@ def unit_rows(leader, f: Figures) -> list[UnitRow]:
         .where(Unit.id.in_(subtree_unit_ids_stmt(leader)), Unit.active.is_(True))
         .group_by(Unit.id, Unit.name, Unit.path, Unit.depth)
     )
+    if shown is not None:
+        stmt = stmt.where(Unit.id.in_(shown))
     rows = [UnitRow(*row) for row in db.session.execute(stmt)]
     rows.sort(key=lambda row: _tree_key(row.path))
     return rows
 
 
-def scope_totals(leader, f: Figures) -> UnitRow:
-    people, at_target, covered = db.session.execute(
-        select(
-            func.count(Employee.id),
-            func.count(case((f.at_target, Employee.id))),
-            func.count(f.fbq.c.employee_id),
-        )
-        .select_from(Employee)
-        .outerjoin(f.jp, f.jp.c.employee_id == Employee.id)
-        .outerjoin(f.fbq, f.fbq.c.employee_id == Employee.id)
-        .where(_scope_condition(leader))
-    ).one()
-    return UnitRow(0, "", "/", 0, int(people), int(at_target), int(covered))
+def scope_totals(rows: list[UnitRow], led: list[Unit]) -> UnitRow:
+    """The whole scope's figures: the sum of the topmost led units' rows (each row counts its
+    subtree, and the topmost led units' subtrees are the scope, without overlap)."""
+    top = {u.id for u in led if not any(o.id != u.id and u.path.startswith(o.path) for o in led)}
+    mine = [row for row in rows if row.id in top]
+    return UnitRow(
+        0,
+        "",
+        "/",
+        0,
+        sum(row.people for row in mine),
+        sum(row.at_target for row in mine),
+        sum(row.covered for row in mine),
+    )
 
 
 def people_stmt(leader, f: Figures, measure: str = "semua", unit: Unit | None = None):
@@ -549,16 +579,17 @@ class SurveyTrend:
         return [w.title for w in self.waves], series
 
 
-def survey_trend(leader) -> SurveyTrend:
-    """Readiness and resistance index per unit of the subtree over the latest waves of one
-    instrument, read through the surveys blueprint (its thresholds and guard applied)."""
+def survey_trend(leader, shown: set[int] | None = None) -> SurveyTrend:
+    """Readiness and resistance index per unit of the subtree (or of `shown`) over the latest
+    waves of one instrument, read through the surveys blueprint (its thresholds and guard
+    applied)."""
     readiness_flag, resistance_flag = survey_services.flag_thresholds()
     chosen: list[SurveyWave] = []
     visible = survey_services.results_waves_for(leader)
     for wave in visible[: TREND_WAVES * 2]:
         if chosen and wave.instrument_id != chosen[0].instrument_id:
             continue
-        if survey_scoring.figures_for(wave) is None:
+        if not survey_scoring.has_figures(wave):
             continue
         chosen.append(wave)
         if len(chosen) == TREND_WAVES:
@@ -566,7 +597,7 @@ def survey_trend(leader) -> SurveyTrend:
     chosen.reverse()
     units = led_units(leader)
     per_wave = [
-        {item.unit.id: item for item in survey_services.indices_by_unit(units, wave)}
+        {item.unit.id: item for item in survey_services.indices_by_unit(units, wave, shown)}
         for wave in chosen
     ]
     infos = {}
@@ -598,6 +629,8 @@ class LeaderDashboard:
     led: list[Unit]
     pns_target: int
     pppk_target: int
+    focus: Unit | None = None  # the unit the breakdown is for (None: the led units)
+    trail: list[Unit] = field(default_factory=list)
 
     @property
     def led_unit_names(self) -> str:
@@ -625,18 +658,35 @@ def overdue_stmt(leader):
     return feedback_services.team_stmt(leader, filters)
 
 
-def leader_dashboard(leader) -> LeaderDashboard:
+def _unit_names(ids: set[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    return dict(db.session.execute(select(Unit.id, Unit.name).where(Unit.id.in_(ids))).all())
+
+
+def leader_dashboard(
+    leader, focus: Unit | None = None, every_level: bool = False
+) -> LeaderDashboard:
+    """The figures of the leader's whole scope, broken down by unit one level below `focus`
+    (default: the led units), or by every unit of the scope (`every_level`, for the export)."""
     f = figures(leader)
-    units = unit_rows(leader, f)
-    trend = survey_trend(leader)
+    led = led_units(leader)
+    shown = None if every_level else shown_unit_ids(leader, [focus] if focus else led)
+    rows = unit_rows(leader, f, None if shown is None else shown | {u.id for u in led})
+    totals = scope_totals(rows, led)
+    units = rows if shown is None else [row for row in rows if row.id in shown]
+    trend = survey_trend(leader, shown)
     plans = survey_services.plans_for_units(sorted(subtree_unit_ids(leader)), limit=LIST_LIMIT)
     summary = feedback_services.team_summary(leader)
     pns, pppk = jp_floor()
     return LeaderDashboard(
         figures=f,
-        totals=scope_totals(leader, f),
+        totals=totals,
         units=units,
-        below=_listing(people_stmt(leader, f, "jp-kurang"), limit=LIST_LIMIT, scalars=False),
+        below=Listing(  # its count is the totals' (people_stmt and unit_rows share the rule)
+            list(db.session.execute(people_stmt(leader, f, "jp-kurang").limit(LIST_LIMIT)).all()),
+            totals.below_target,
+        ),
         overdue=Listing(
             list(db.session.execute(overdue_stmt(leader).limit(LIST_LIMIT)).all()),
             int(summary["overdue"]),
@@ -646,9 +696,11 @@ def leader_dashboard(leader) -> LeaderDashboard:
         requests_in_scope=open_requests_in_scope(leader),
         surveys=trend,
         plans=plans,
-        unit_names={row.id: row.name for row in units},
+        unit_names=_unit_names({plan.unit_id for plan in plans}),
         wave_titles={w.id: w.title for w in trend.visible_waves},
-        led=led_units(leader),
+        led=led,
         pns_target=pns,
         pppk_target=pppk,
+        focus=focus,
+        trail=unit_trail(leader, focus),
     )

@@ -1,18 +1,19 @@
 """Chart data for templates/_macros/charts.html, built from a ResultsView (display only)."""
 
-from flask_babel import format_decimal, format_percent
 from flask_babel import gettext as _
 
+from blueprints.common.timefmt import format_pattern
 from blueprints.surveys.forms import LIKERT_CHOICES
 from blueprints.surveys.services import ResultsView
 
 
 def score(value) -> str:
-    return "–" if value is None else format_decimal(value, format="#,##0.00")
+    """A 1-5 score with two decimals in the reader's locale ('3,45')."""
+    return "–" if value is None else format_pattern(value, "#,##0.00")
 
 
 def percent(value) -> str:
-    return "–" if value is None else format_percent(value, format="#,##0%")
+    return "–" if value is None else format_pattern(value, "#,##0%")
 
 
 def tone(mean: float | None, construct: str) -> int | None:

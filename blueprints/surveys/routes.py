@@ -1,7 +1,6 @@
 """Staff answer surveys; leaders and admins read thresholded results and record action plans."""
 
 from flask import flash, make_response, redirect, render_template, request, url_for
-from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -23,12 +22,7 @@ register_nav("surveys.index", _l("Survei"), lambda user: True, order=40)
 register_nav("surveys.results_index", _l("Hasil Survei"), services.can_see_results, order=45)
 
 
-@bp.app_template_filter("score")
-def score_filter(value) -> str:
-    """A 1-5 score with two decimals in the reader's locale ('3,45')."""
-    if value is None:
-        return "–"
-    return format_decimal(value, format="#,##0.00")
+bp.add_app_template_filter(presenters.score, "score")
 
 
 # --- staff ------------------------------------------------------------------------------------
@@ -141,12 +135,16 @@ def _unit_arg() -> int | None:
 
 def _results_context(wave, unit):
     view = services.results_view(wave, unit)
+    units = services.viewable_unit_ids(current_user, wave)
+    tree = services.tree_for(wave)
     context = {
         "view": view,
         "p": presenters,
         "wave": wave,
-        "units": services.viewable_unit_ids(current_user, wave),
-        "tree": services.tree_for(wave),
+        "units": units,
+        "allowed": set(units),
+        "trail": services.unit_trail(unit, units, tree),
+        "tree": tree,
         "can_edit_plan": services.can_edit_plan(current_user, unit.id),
         "plan": services.plan_for(wave, unit.id),
         "previous_wave": services.previous_wave(wave),
@@ -173,7 +171,7 @@ def results(wave_id: int):
 def export(wave_id: int, fmt: str):
     wave = services.get_results_wave_or_404(wave_id, current_user)
     unit = services.resolve_node(current_user, wave, _unit_arg())
-    view = services.results_view(wave, unit, with_comments=None)
+    view = services.results_view(wave, unit, with_comments=None, breakdown_depth=None)
     if fmt == "csv":
         return exports.csv_export(view, request.args.get("tabel", "dimensi"))
     if fmt == "xlsx":

@@ -18,15 +18,18 @@ rolled up to every ancestor in SQL too (a join on the materialised path). The gu
 this module: ``WaveFigures`` holds no number for a hidden group.
 
 A closed wave's figures are computed once, at closing, and stored (SurveyResultNode/Cell);
-an open wave's are computed on each request from responses dated before today (WIB).
+an open wave's are computed from responses dated before today (WIB), and kept for a few
+minutes (``_live_figures``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
+from time import monotonic
 
-from flask import g
+from flask import current_app, g
 from sqlalchemy import Float, case, cast, delete, exists, func, insert, select
 from sqlalchemy.orm import aliased
 
@@ -402,18 +405,21 @@ def store_figures(wave: SurveyWave, figures: WaveFigures) -> None:
     )
 
 
-def load_stored(wave_ids: list[int], unit_ids: list[int] | None = None) -> dict[int, WaveFigures]:
+def load_stored(
+    wave_ids: list[int], unit_ids: list[int] | None = None, cells: bool = True
+) -> dict[int, WaveFigures]:
     """Closed waves' stored figures: two queries whatever the number of waves or responses.
-    `unit_ids` limits them to some units (the trend of one unit needs no other). Plain rows,
-    not ORM objects: a root unit's waves are thousands of cells."""
+    `unit_ids` limits them to some units (the trend of one unit needs no other); without
+    `cells`, only the groups are read. Plain rows, not ORM objects: a root unit's waves are
+    thousands of cells."""
     out = {wid: WaveFigures(wave_id=wid, stored=True) for wid in wave_ids}
     if not wave_ids:
         return out
     nodes = select(SurveyResultNode.__table__).where(SurveyResultNode.wave_id.in_(wave_ids))
-    cells = select(SurveyResultCell.__table__).where(SurveyResultCell.wave_id.in_(wave_ids))
+    cell_rows = select(SurveyResultCell.__table__).where(SurveyResultCell.wave_id.in_(wave_ids))
     if unit_ids is not None:
         nodes = nodes.where(SurveyResultNode.unit_id.in_(unit_ids))
-        cells = cells.where(SurveyResultCell.unit_id.in_(unit_ids))
+        cell_rows = cell_rows.where(SurveyResultCell.unit_id.in_(unit_ids))
     for node in db.session.execute(nodes):
         out[node.wave_id].nodes[node.unit_id] = NodeFigure(
             unit_id=node.unit_id,
@@ -425,7 +431,9 @@ def load_stored(wave_ids: list[int], unit_ids: list[int] | None = None) -> dict[
             visible=node.visible,
             comments_visible=node.visible and node.comments_visible,
         )
-    for cell in db.session.execute(cells):
+    if not cells:
+        return out
+    for cell in db.session.execute(cell_rows):
         if (
             cell.unit_id in out[cell.wave_id].nodes
             and out[cell.wave_id].nodes[cell.unit_id].visible
@@ -439,16 +447,68 @@ def load_stored(wave_ids: list[int], unit_ids: list[int] | None = None) -> dict[
     return out
 
 
-def figures_for(wave: SurveyWave) -> WaveFigures | None:
+def figures_for(wave: SurveyWave, unit_ids: Collection[int] | None = None) -> WaveFigures | None:
     """The figures the results pages may show for this wave, or None when none may be shown
-    yet (a draft, or an open wave without live results)."""
+    yet (a draft, or an open wave without live results).
+
+    `unit_ids` limits a closed wave's stored figures to those units: a page showing twenty
+    units of two hundred and fifty reads only theirs. An open wave's live figures are computed
+    for the whole tree at once (and kept, see _live_figures), so the limit does not apply."""
+    if not has_figures(wave):
+        return None
     cache = g.setdefault("survey_figures", {})
-    if wave.id in cache:
-        return cache[wave.id]
-    result = None
-    if wave.status == "closed":
-        result = load_stored([wave.id])[wave.id]
-    elif wave.status == "open" and wave.live_results:
-        result = compute_figures(wave, dimension_ids_of(wave), before=today_wib())
-    cache[wave.id] = result
-    return result
+    whole = (wave.id, None)
+    key = whole if unit_ids is None or wave.status != "closed" else (wave.id, frozenset(unit_ids))
+    if whole in cache:
+        return cache[whole]
+    if key not in cache:
+        if wave.status == "closed":
+            limit = None if unit_ids is None else sorted(unit_ids)
+            cache[key] = load_stored([wave.id], unit_ids=limit)[wave.id]
+        else:
+            cache[key] = _live_figures(wave)
+    return cache[key]
+
+
+def has_figures(wave: SurveyWave) -> bool:
+    """Closed waves have stored figures; open ones only when live results are switched on."""
+    return wave.status == "closed" or (wave.status == "open" and bool(wave.live_results))
+
+
+def stored_nodes(wave: SurveyWave) -> dict[int, NodeFigure]:
+    """A closed wave's groups as stored at closing (its unit tree then), without the cells."""
+    cache = g.setdefault("survey_stored_nodes", {})
+    if wave.id not in cache:
+        whole = g.get("survey_figures", {}).get((wave.id, None))
+        cache[wave.id] = (
+            whole.nodes
+            if whole
+            else load_stored([wave.id], unit_ids=None, cells=False)[wave.id].nodes
+        )
+    return cache[wave.id]
+
+
+LIVE_FIGURES_SECONDS = 300
+
+
+def _live_figures(wave: SurveyWave) -> WaveFigures:
+    """An open wave's live figures, computed at most once per LIVE_FIGURES_SECONDS per process.
+
+    They count responses dated before today (WIB), so during a day only the invited headcount
+    (people joining or leaving a unit) can change them: the key holds everything else they
+    depend on, and the number of responses counted, so a late-arriving response still shows
+    at once. Each app (each gunicorn worker) keeps its own small cache."""
+    cutoff = today_wib()
+    counted = db.session.scalar(
+        select(func.count()).select_from(SurveyResponse).where(*_response_filter(wave.id, cutoff))
+    )
+    key = (wave.id, cutoff, wave.min_group, wave.comment_min_group, counted)
+    cache = current_app.extensions.setdefault("survey_live_figures", {})
+    hit = cache.get(key)
+    if hit is not None and monotonic() - hit[0] < LIVE_FIGURES_SECONDS:
+        return hit[1]
+    figures = compute_figures(wave, dimension_ids_of(wave), before=cutoff)
+    for stale in [k for k in cache if k[0] == wave.id]:
+        cache.pop(stale, None)
+    cache[key] = (monotonic(), figures)
+    return figures

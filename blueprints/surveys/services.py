@@ -9,6 +9,7 @@ Anonymity rules come from blueprints/common/anonymity.py; scoring from scoring.p
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -49,6 +50,7 @@ from extensions import db
 
 TEXT_MAX = 2000
 COMMENTS_SHOWN = 150
+BREAKDOWN_DEPTH = 1  # levels of units below the viewed one on the results page
 TREND_WAVES = 6
 
 # --- settings and notification kinds (registered at import) -----------------------------------
@@ -801,9 +803,8 @@ def tree_for(wave: SurveyWave) -> dict[int, scoring.UnitInfo]:
     """The units of the wave's results: the stored snapshot for a closed wave."""
     units = scoring.all_units()
     if wave.status == "closed":
-        figures = scoring.figures_for(wave)
         out = {}
-        for uid, node in figures.nodes.items():
+        for uid, node in scoring.stored_nodes(wave).items():
             base = units.get(uid)
             name = base.name if base else f"#{uid}"
             code = base.code if base else ""
@@ -838,6 +839,15 @@ def resolve_node(user, wave: SurveyWave, unit_id: int | None) -> scoring.UnitInf
     return tree[unit_id]
 
 
+def unit_trail(
+    unit: scoring.UnitInfo, allowed: list[int], tree: dict[int, scoring.UnitInfo]
+) -> list[scoring.UnitInfo]:
+    """The viewed unit's ancestors that the viewer may open, top first (the breadcrumb)."""
+    may_open = set(allowed)
+    ancestors = [int(part) for part in unit.path.strip("/").split("/") if part][:-1]
+    return [tree[uid] for uid in ancestors if uid in may_open and uid in tree]
+
+
 # --- results: the view every page, fragment and export is built from -----------------------------
 @dataclass
 class DimensionResult:
@@ -854,6 +864,7 @@ class HeatRow:
     cells: list[scoring.CellFigure | None]
     readiness: float | None
     resistance: float | None
+    sub_units: int = 0  # units directly below it that have figures (its own breakdown)
 
 
 @dataclass
@@ -944,11 +955,17 @@ def results_view(
     unit: scoring.UnitInfo,
     *,
     with_comments: int | None = COMMENTS_SHOWN,
+    breakdown_depth: int | None = BREAKDOWN_DEPTH,
 ) -> ResultsView:
-    """Everything the results page shows for one unit's subtree; the exports read the same."""
+    """Everything the results page shows for one unit's subtree; the exports read the same.
+
+    The unit breakdown goes `breakdown_depth` levels down (None: the whole subtree, as the
+    exports give it). The page shows one level at a time, each unit linking to its own: a
+    root unit's full tree is hundreds of rows nobody reads at once, and rendering them was
+    most of the page's time."""
     dims = _dimensions(wave)
     thresholds = flag_thresholds()
-    figures = scoring.figures_for(wave)
+    figures = scoring.figures_for(wave, _breakdown_ids(wave, unit, breakdown_depth))
     view = ResultsView(
         wave=wave,
         unit=unit,
@@ -975,20 +992,7 @@ def results_view(
     ]
     view.readiness = figures.index(unit.id, view.readiness_ids)
     view.resistance = figures.index(unit.id, view.resistance_ids)
-    tree = tree_for(wave)
-    for uid, info in sorted(tree.items(), key=lambda item: scoring.tree_key(item[1].path)):
-        if not info.path.startswith(unit.path) or uid not in figures.nodes:
-            continue
-        view.heat_rows.append(
-            HeatRow(
-                unit=info,
-                level=info.depth - unit.depth,
-                node=figures.nodes[uid],
-                cells=[figures.cell(uid, d.id) for d in dims],
-                readiness=figures.index(uid, view.readiness_ids),
-                resistance=figures.index(uid, view.resistance_ids),
-            )
-        )
+    view.heat_rows = _heat_rows(wave, figures, unit, dims, view, breakdown_depth)
     view.trend = _trend(wave, unit.id, figures, view)
     view.suggestions = _suggestions([r for r in view.results if r.flagged])
     if view.node is not None and view.node.comments_visible:
@@ -997,6 +1001,51 @@ def results_view(
             wave, unit, figures.cutoff, limit=with_comments
         )
     return view
+
+
+def _breakdown_ids(
+    wave: SurveyWave, unit: scoring.UnitInfo, breakdown_depth: int | None
+) -> set[int] | None:
+    """The units the breakdown shows (None: the whole subtree)."""
+    if breakdown_depth is None:
+        return None
+    return {
+        uid
+        for uid, info in tree_for(wave).items()
+        if info.path.startswith(unit.path) and info.depth - unit.depth <= breakdown_depth
+    }
+
+
+def _heat_rows(
+    wave: SurveyWave,
+    figures: scoring.WaveFigures,
+    unit: scoring.UnitInfo,
+    dims: list[SurveyDimension],
+    view: ResultsView,
+    breakdown_depth: int | None,
+) -> list[HeatRow]:
+    """The unit and the units below it, in tree order, down to `breakdown_depth` levels."""
+    tree = tree_for(wave)
+    below = Counter(info.parent_id for info in tree.values() if info.parent_id)
+    rows = []
+    for uid, info in sorted(tree.items(), key=lambda item: scoring.tree_key(item[1].path)):
+        level = info.depth - unit.depth
+        if not info.path.startswith(unit.path) or uid not in figures.nodes:
+            continue
+        if breakdown_depth is not None and level > breakdown_depth:
+            continue
+        rows.append(
+            HeatRow(
+                unit=info,
+                level=level,
+                node=figures.nodes[uid],
+                cells=[figures.cell(uid, d.id) for d in dims],
+                readiness=figures.index(uid, view.readiness_ids),
+                resistance=figures.index(uid, view.resistance_ids),
+                sub_units=below[uid],
+            )
+        )
+    return rows
 
 
 def _trend(
@@ -1101,12 +1150,13 @@ class UnitIndices:
     resistance: float | None
 
 
-def indices_by_unit(units, wave: SurveyWave) -> list[UnitIndices]:
+def indices_by_unit(units, wave: SurveyWave, unit_ids: set[int] | None = None) -> list[UnitIndices]:
     """Readiness and resistance index per unit of the given units' subtrees for one wave, with
     every threshold applied (hidden units: visible False and no figures). For the leader
-    dashboard: pass led_units(user) (or the root unit for admins) and a wave from latest_waves().
+    dashboard: pass led_units(user) (or the root unit for admins) and a wave from latest_waves();
+    `unit_ids` keeps only those units (the ones a page shows).
     A bounded number of queries whatever the data size; [] when the wave shows no figures yet."""
-    figures = scoring.figures_for(wave)
+    figures = scoring.figures_for(wave, unit_ids)
     if figures is None:
         return []
     dims = _dimensions(wave)
@@ -1117,6 +1167,8 @@ def indices_by_unit(units, wave: SurveyWave) -> list[UnitIndices]:
     out = []
     for uid, info in sorted(tree.items(), key=lambda item: scoring.tree_key(item[1].path)):
         if uid not in figures.nodes or not any(info.path.startswith(p) for p in paths):
+            continue
+        if unit_ids is not None and uid not in unit_ids:
             continue
         node = figures.nodes[uid]
         out.append(
