@@ -88,8 +88,10 @@ def main() -> int:
     with open(PO, "wb") as fh:
         write_po(fh, catalog)
     total = sum(1 for m in catalog if m.id)
-    print(f"{total} messages, {applied} filled from {len(table)} translations, "
-          f"{bad} rejected, {len(missing)} still without English")
+    print(
+        f"{total} messages, {applied} filled from {len(table)} translations, "
+        f"{bad} rejected, {len(missing)} still without English"
+    )
     if todo:
         with open(todo, "w", encoding="utf-8") as fh:
             for msgid in missing:

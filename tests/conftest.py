@@ -111,9 +111,7 @@ def _empty_all_tables() -> None:
 
 def _has_sqlite_sequence() -> bool:
     return bool(
-        db.session.execute(
-            text("SELECT 1 FROM sqlite_master WHERE name='sqlite_sequence'")
-        ).first()
+        db.session.execute(text("SELECT 1 FROM sqlite_master WHERE name='sqlite_sequence'")).first()
     )
 
 

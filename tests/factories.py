@@ -33,10 +33,20 @@ def nip_for(n: int, employment_type: str = "PNS", gender: str = "1") -> str:
     return f"{born:%Y%m%d}{born.year + 24}{1 + n % 12:02d}{gender}{seq:03d}"[:18]
 
 
-def unit(code: str, name: str | None = None, parent: Unit | None = None, kind: str = "lainnya",
-         head: Employee | None = None) -> Unit:
-    u = Unit(code=code, name=name or code, kind=kind, parent_id=parent.id if parent else None,
-             depth=(parent.depth + 1) if parent else 0)
+def unit(
+    code: str,
+    name: str | None = None,
+    parent: Unit | None = None,
+    kind: str = "lainnya",
+    head: Employee | None = None,
+) -> Unit:
+    u = Unit(
+        code=code,
+        name=name or code,
+        kind=kind,
+        parent_id=parent.id if parent else None,
+        depth=(parent.depth + 1) if parent else 0,
+    )
     db.session.add(u)
     db.session.flush()
     u.path = f"{parent.path if parent else '/'}{u.id}/"
@@ -46,8 +56,16 @@ def unit(code: str, name: str | None = None, parent: Unit | None = None, kind: s
     return u
 
 
-def employee(unit: Unit, name: str | None = None, *, email: str | None = None, roles=(),
-             employment_type: str = "PNS", heads: Unit | None = None, **fields) -> Employee:
+def employee(
+    unit: Unit,
+    name: str | None = None,
+    *,
+    email: str | None = None,
+    roles=(),
+    employment_type: str = "PNS",
+    heads: Unit | None = None,
+    **fields,
+) -> Employee:
     n = next(_SEQ) + 1000 * (hash(unit.code) % 7)
     person = Employee(
         nip=fields.pop("nip", None) or nip_for(n, employment_type),
@@ -82,10 +100,18 @@ def small_org() -> SimpleNamespace:
     lurah_a = employee(kel_a, "Lurah A", email="lurah.a@uji.local", heads=kel_a)
     lurah_b = employee(kel_b, "Lurah B", email="lurah.b@uji.local", heads=kel_b)
     return SimpleNamespace(
-        kec=kec, sek=sek, kel_a=kel_a, kel_b=kel_b,
-        camat=camat, sekcam=sekcam, lurah_a=lurah_a, lurah_b=lurah_b,
+        kec=kec,
+        sek=sek,
+        kel_a=kel_a,
+        kel_b=kel_b,
+        camat=camat,
+        sekcam=sekcam,
+        lurah_a=lurah_a,
+        lurah_b=lurah_b,
         admin=employee(sek, "Admin Uji", email="admin@uji.local", roles=["admin"]),
-        organizer=employee(sek, "Penyelenggara Uji", email="penyelenggara@uji.local", roles=["organizer"]),
+        organizer=employee(
+            sek, "Penyelenggara Uji", email="penyelenggara@uji.local", roles=["organizer"]
+        ),
         staff_sek=employee(sek, "Staf Sekretariat", email="staf.sek@uji.local"),
         staff_a1=employee(kel_a, "Staf A1", email="staf.a1@uji.local"),
         staff_a2=employee(kel_a, "Staf A2", email="staf.a2@uji.local", employment_type="PPPK"),

@@ -29,7 +29,9 @@ def free_port() -> int:
 class Instance:
     """One gunicorn process serving the app on a free port."""
 
-    def __init__(self, database_url: str, instance_path: str, workers: int = 1, threads: int = 8, **config):
+    def __init__(
+        self, database_url: str, instance_path: str, workers: int = 1, threads: int = 8, **config
+    ):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = {k: v for k, v in os.environ.items() if not k.startswith("KARIER_")}
@@ -42,9 +44,24 @@ class Instance:
         Path(instance_path).mkdir(parents=True, exist_ok=True)
         self.log = open(Path(instance_path) / f"gunicorn-{self.port}.log", "w+")
         self.process = subprocess.Popen(
-            [GUNICORN, "-b", f"127.0.0.1:{self.port}", "-w", str(workers), "--threads", str(threads),
-             "-k", "gthread", "--graceful-timeout", "5", "app:create_app()"],
-            cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT,
+            [
+                GUNICORN,
+                "-b",
+                f"127.0.0.1:{self.port}",
+                "-w",
+                str(workers),
+                "--threads",
+                str(threads),
+                "-k",
+                "gthread",
+                "--graceful-timeout",
+                "5",
+                "app:create_app()",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
         )
         self._wait_ready()
 

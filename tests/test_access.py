@@ -20,7 +20,12 @@ def test_roles(org):
 
 
 def test_leader_scope_is_the_subtree_of_headed_units(org):
-    assert access.subtree_unit_ids(org.camat) == {org.kec.id, org.sek.id, org.kel_a.id, org.kel_b.id}
+    assert access.subtree_unit_ids(org.camat) == {
+        org.kec.id,
+        org.sek.id,
+        org.kel_a.id,
+        org.kel_b.id,
+    }
     assert access.subtree_unit_ids(org.lurah_a) == {org.kel_a.id}
     assert access.subtree_unit_ids(org.staff_a1) == set()
 

@@ -12,7 +12,13 @@ from tests.conftest import HX, PASSWORD
 
 def _csrf_token(client, path="/masuk") -> str:
     html = client.get(path).get_data(as_text=True)
-    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"', html).group(1) or ""
+    return (
+        re.search(
+            r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"',
+            html,
+        ).group(1)
+        or ""
+    )
 
 
 def _token(html: str) -> str:
@@ -25,7 +31,9 @@ class TestCsrf:
     def test_post_without_token_is_refused_with_400(self, csrf_app):
         org = factories.small_org()
         client = csrf_app.test_client()
-        response = client.post("/masuk", data={"identifier": org.staff_a1.email, "password": PASSWORD})
+        response = client.post(
+            "/masuk", data={"identifier": org.staff_a1.email, "password": PASSWORD}
+        )
         assert response.status_code == 400
         assert "kedaluwarsa" in response.get_data(as_text=True)
 
@@ -33,7 +41,8 @@ class TestCsrf:
         factories.small_org()
         client = csrf_app.test_client()
         post_rules = [
-            r for r in csrf_app.url_map.iter_rules()
+            r
+            for r in csrf_app.url_map.iter_rules()
             if "POST" in r.methods and not r.arguments and r.endpoint != "static"
         ]
         assert post_rules
@@ -86,7 +95,9 @@ class TestHeaders:
             assert " style=" not in html and "hx-on" not in html, path
 
     def test_session_cookie_flags(self, client, org):
-        response = client.post("/masuk", data={"identifier": org.staff_a1.email, "password": PASSWORD})
+        response = client.post(
+            "/masuk", data={"identifier": org.staff_a1.email, "password": PASSWORD}
+        )
         cookie = response.headers["Set-Cookie"]
         assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" not in cookie
 
@@ -100,13 +111,23 @@ def test_session_cookie_secure_when_configured_for_https(client, org, app_config
 
 class TestLogin:
     def test_login_with_nip_or_email(self, client, org):
-        assert client.post("/masuk", data={"identifier": org.staff_a1.email.upper(), "password": PASSWORD}).status_code == 303
+        assert (
+            client.post(
+                "/masuk", data={"identifier": org.staff_a1.email.upper(), "password": PASSWORD}
+            ).status_code
+            == 303
+        )
         client.post("/keluar")
         spaced = f"{org.staff_b1.nip[:8]} {org.staff_b1.nip[8:14]} {org.staff_b1.nip[14]} {org.staff_b1.nip[15:]}"
-        assert client.post("/masuk", data={"identifier": spaced, "password": PASSWORD}).status_code == 303
+        assert (
+            client.post("/masuk", data={"identifier": spaced, "password": PASSWORD}).status_code
+            == 303
+        )
 
     def test_wrong_password_rerenders_with_message_and_keeps_identifier(self, client, org):
-        response = client.post("/masuk", data={"identifier": org.staff_a1.email, "password": "salah"})
+        response = client.post(
+            "/masuk", data={"identifier": org.staff_a1.email, "password": "salah"}
+        )
         assert response.status_code == 422
         html = response.get_data(as_text=True)
         assert "kata sandi salah" in html and org.staff_a1.email in html
@@ -114,7 +135,9 @@ class TestLogin:
     def test_inactive_account_cannot_log_in(self, client, org):
         org.staff_a1.active = False
         db.session.commit()
-        response = client.post("/masuk", data={"identifier": org.staff_a1.email, "password": PASSWORD})
+        response = client.post(
+            "/masuk", data={"identifier": org.staff_a1.email, "password": PASSWORD}
+        )
         assert response.status_code == 422
 
     def test_sixth_wrong_password_within_a_minute_is_429_in_indonesian(self, client, org):
@@ -133,7 +156,12 @@ class TestLogin:
 
     def test_successful_logins_do_not_count_toward_the_limit(self, client, org):
         for _ in range(7):
-            assert client.post("/masuk", data={"identifier": org.staff_a1.email, "password": PASSWORD}).status_code == 303
+            assert (
+                client.post(
+                    "/masuk", data={"identifier": org.staff_a1.email, "password": PASSWORD}
+                ).status_code
+                == 303
+            )
             client.post("/keluar")
 
 
@@ -163,14 +191,20 @@ class TestSessions:
             device.post("/masuk", data={"identifier": org.staff_a1.email, "password": PASSWORD})
         response = laptop.post(
             "/akun/kata-sandi",
-            data={"current_password": PASSWORD, "new_password": "kata-sandi-baru-99", "confirm": "kata-sandi-baru-99"},
+            data={
+                "current_password": PASSWORD,
+                "new_password": "kata-sandi-baru-99",
+                "confirm": "kata-sandi-baru-99",
+            },
         )
         assert response.status_code == 303
         assert laptop.get("/").status_code == 200
         assert phone.get("/").status_code == 302
         phone.post("/masuk", data={"identifier": org.staff_a1.email, "password": PASSWORD})
         assert phone.get("/").status_code == 302
-        phone.post("/masuk", data={"identifier": org.staff_a1.email, "password": "kata-sandi-baru-99"})
+        phone.post(
+            "/masuk", data={"identifier": org.staff_a1.email, "password": "kata-sandi-baru-99"}
+        )
         assert phone.get("/").status_code == 200
 
     def test_password_change_validation_keeps_session(self, client, org, login_as):
@@ -193,8 +227,16 @@ class TestSessions:
 class TestRedirects:
     @pytest.mark.parametrize(
         "target",
-        ["https://evil.example/", "//evil.example/", "/\\evil.example", "javascript:alert(1)",
-         "http:/evil", "\\\\evil", "/ok\r\nLocation: x", ""],
+        [
+            "https://evil.example/",
+            "//evil.example/",
+            "/\\evil.example",
+            "javascript:alert(1)",
+            "http:/evil",
+            "\\\\evil",
+            "/ok\r\nLocation: x",
+            "",
+        ],
     )
     def test_unsafe_next_is_ignored(self, client, org, target):
         assert not is_safe_next(target)
@@ -206,7 +248,11 @@ class TestRedirects:
     def test_safe_next_is_followed(self, client, org):
         response = client.post(
             "/masuk",
-            data={"identifier": org.staff_a1.email, "password": PASSWORD, "next": "/notifikasi/?page=2"},
+            data={
+                "identifier": org.staff_a1.email,
+                "password": PASSWORD,
+                "next": "/notifikasi/?page=2",
+            },
         )
         assert response.headers["Location"] == "/notifikasi/?page=2"
 

@@ -31,11 +31,18 @@ def test_seed_demo_builds_the_demo_contract(app, demo, client):
     assert roles_of(demo.pegawai) == ["staff"]
     assert demo.pegawai.unit.name == "Kelurahan Terjun"
     for person in vars(demo).values():
-        response = client.post("/masuk", data={"identifier": person.email, "password": "demo-marelan"})
+        response = client.post(
+            "/masuk", data={"identifier": person.email, "password": "demo-marelan"}
+        )
         assert response.status_code == 303, person.email
         client.post("/keluar")
     # ... and with the NIP instead of the e-mail.
-    assert client.post("/masuk", data={"identifier": demo.pegawai.nip, "password": "demo-marelan"}).status_code == 303
+    assert (
+        client.post(
+            "/masuk", data={"identifier": demo.pegawai.nip, "password": "demo-marelan"}
+        ).status_code
+        == 303
+    )
 
 
 def test_seed_demo_refuses_a_non_empty_database_and_if_empty_skips(app, demo, runner):
@@ -48,14 +55,23 @@ def test_seed_demo_refuses_a_non_empty_database_and_if_empty_skips(app, demo, ru
 def test_seed_demo_password_option(app, runner, client):
     result = runner.invoke(args=["seed-demo", "--password", "lain-sandi-123"])
     assert result.exit_code == 0, result.output
-    ok = client.post("/masuk", data={"identifier": "pegawai@demo.local", "password": "lain-sandi-123"})
+    ok = client.post(
+        "/masuk", data={"identifier": "pegawai@demo.local", "password": "lain-sandi-123"}
+    )
     assert ok.status_code == 303
 
 
 def test_create_admin(app, runner):
     result = runner.invoke(
-        args=["create-admin", "--nip", "19800101 200501 1 001", "--name", "Admin Baru",
-              "--email", "Admin@Marelan.go.id"],
+        args=[
+            "create-admin",
+            "--nip",
+            "19800101 200501 1 001",
+            "--name",
+            "Admin Baru",
+            "--email",
+            "Admin@Marelan.go.id",
+        ],
         input="sandi-admin-123\nsandi-admin-123\n",
     )
     assert result.exit_code == 0, result.output
@@ -86,8 +102,14 @@ def test_backup_sqlite_online_copy(app, demo, runner, tmp_path):
     assert count == db.session.scalar(select(func.count(Employee.id)))
 
 
-EVERYONE = {"dashboard.home", "dashboard.career", "workshops.index", "workshops.ledger",
-            "feedback.index", "surveys.index"}
+EVERYONE = {
+    "dashboard.home",
+    "dashboard.career",
+    "workshops.index",
+    "workshops.ledger",
+    "feedback.index",
+    "surveys.index",
+}
 LEADER = {"dashboard.leader", "feedback.team", "workshops.approvals", "surveys.results_index"}
 ORGANIZER = {"dashboard.organizer", "workshops.manage"}
 ADMIN = {"admin.index", "feedback.admin_counts", "workshops.topics", "surveys.results_index"}

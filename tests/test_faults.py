@@ -33,8 +33,10 @@ def test_recovers_after_the_database_drops_every_connection(app, org, client):
     killer = create_engine(db.engine.url.set(database="postgres"), isolation_level="AUTOCOMMIT")
     with killer.connect() as conn:
         conn.execute(
-            text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                 "WHERE datname = :name AND pid <> pg_backend_pid()"),
+            text(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = :name AND pid <> pg_backend_pid()"
+            ),
             {"name": name},
         )
     killer.dispose()

@@ -21,8 +21,8 @@ def _source_messages() -> set[str]:
         METHOD_MAP,
         keywords=KEYWORDS,
         options_map={"**/templates/**.html": {"extensions": "jinja2.ext.do"}},
-        directory_filter=lambda d: not any(
-            part in d for part in (".venv", "node_modules", "tests", "migrations", ".git")
+        directory_filter=lambda d: (
+            not any(part in d for part in (".venv", "node_modules", "tests", "migrations", ".git"))
         ),
     ):
         msgid = message[0] if isinstance(message, tuple) else message
@@ -89,7 +89,9 @@ def test_wib_year_boundary():
 
 
 def test_form_validation_messages_are_indonesian_then_english(client):
-    indonesian = client.post("/masuk", data={"identifier": "", "password": ""}).get_data(as_text=True)
+    indonesian = client.post("/masuk", data={"identifier": "", "password": ""}).get_data(
+        as_text=True
+    )
     assert "Isian ini wajib diisi." in indonesian
     client.post("/bahasa", data={"lang": "en", "next": "/masuk"})
     english = client.post("/masuk", data={"identifier": "", "password": ""}).get_data(as_text=True)

@@ -64,9 +64,7 @@ def test_read_all(client, org, login_as):
     login_as(org.staff_a1)
     response = client.post("/notifikasi/baca-semua", headers=HX)
     assert response.headers["HX-Trigger"] == "notifications-changed"
-    unread = db.session.scalars(
-        select(Notification).where(Notification.read_at.is_(None))
-    ).all()
+    unread = db.session.scalars(select(Notification).where(Notification.read_at.is_(None))).all()
     assert unread == []
 
 

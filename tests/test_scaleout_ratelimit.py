@@ -33,15 +33,21 @@ def _failures_until_blocked(hosts, email) -> list[int]:
     for attempt in range(6):
         host = hosts[attempt % 2].url
         person.get("/masuk", base_url=host)
-        status, _ = person.post("/masuk", {"identifier": email, "password": "salah-terus"}, base_url=host)
+        status, _ = person.post(
+            "/masuk", {"identifier": email, "password": "salah-terus"}, base_url=host
+        )
         statuses.append(status)
     return statuses
 
 
 def test_login_failures_are_counted_across_hosts_with_redis(app, redis_required, _schema, tmp_path):
     org = factories.small_org()
-    hosts = _two_hosts(_schema, tmp_path, RATELIMIT_STORAGE_URI=REDIS_URL,
-                       RATELIMIT_KEY_PREFIX=f"karier-test-{uuid.uuid4().hex[:8]}")
+    hosts = _two_hosts(
+        _schema,
+        tmp_path,
+        RATELIMIT_STORAGE_URI=REDIS_URL,
+        RATELIMIT_KEY_PREFIX=f"karier-test-{uuid.uuid4().hex[:8]}",
+    )
     try:
         assert _failures_until_blocked(hosts, org.staff_a1.email) == [422] * 5 + [429]
         # A session made on host a is valid on host b (shared secret key and database).

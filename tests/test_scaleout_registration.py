@@ -26,8 +26,13 @@ def test_two_hosts_never_overbook(app, org, _schema, tmp_path):
     wf.fast_logins()
     # Every simulated person comes from 127.0.0.1: lift the per-address login limit for them.
     hosts = [
-        Instance(_schema, str(tmp_path / name), workers=2, threads=8,
-                 LOGIN_ATTEMPTS_PER_IP="100000 per minute")
+        Instance(
+            _schema,
+            str(tmp_path / name),
+            workers=2,
+            threads=8,
+            LOGIN_ATTEMPTS_PER_IP="100000 per minute",
+        )
         for name in ("a", "b")
     ]
     try:
@@ -63,7 +68,9 @@ def test_two_hosts_never_overbook(app, org, _schema, tmp_path):
         ).all()
         assert len(rows) == PEOPLE
         assert [position for _status, position in rows] == list(range(1, PEOPLE + 1))
-        assert [status for status, _p in rows] == ["confirmed"] * SEATS + ["waitlisted"] * (PEOPLE - SEATS)
+        assert [status for status, _p in rows] == ["confirmed"] * SEATS + ["waitlisted"] * (
+            PEOPLE - SEATS
+        )
     finally:
         for host in hosts:
             host.stop()

@@ -63,7 +63,9 @@ def led_units(user) -> list[Unit]:
     if key not in cache:
         cache[key] = list(
             db.session.scalars(
-                select(Unit).where(Unit.head_id == user.id, Unit.active.is_(True)).order_by(Unit.path)
+                select(Unit)
+                .where(Unit.head_id == user.id, Unit.active.is_(True))
+                .order_by(Unit.path)
             )
         )
     return cache[key]
@@ -157,7 +159,8 @@ def direct_reports_stmt(leader) -> Select:
     heads = _head_units()  # head id -> the unit they belong to
     member_units = [uid for uid in units if nearest_head(uid, None) == leader.id]
     reporting_heads = [
-        head for head, unit_id in heads.items()
+        head
+        for head, unit_id in heads.items()
         if head != leader.id and nearest_head(unit_id, head) == leader.id
     ]
     derived = and_(

@@ -25,9 +25,25 @@ GOLONGAN_PNS = {
 }
 
 # PPPK golongan I to XVII (source unconfirmed: domain.md keeps it as a list in data).
-GOLONGAN_PPPK = (
-    ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII", "XIV", "XV", "XVI", "XVII"]
-)
+GOLONGAN_PPPK = [
+    "I",
+    "II",
+    "III",
+    "IV",
+    "V",
+    "VI",
+    "VII",
+    "VIII",
+    "IX",
+    "X",
+    "XI",
+    "XII",
+    "XIII",
+    "XIV",
+    "XV",
+    "XVI",
+    "XVII",
+]
 
 JENIS_JABATAN = {
     "jpt": _l("Jabatan Pimpinan Tinggi"),

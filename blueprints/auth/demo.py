@@ -40,30 +40,106 @@ HEAD_TITLES = {
 
 STAFF_TITLES = {
     "kelurahan": [
-        ("Sekretaris Lurah", "pelaksana"), ("Kepala Seksi Pemerintahan Kelurahan", "pelaksana"),
-        ("Kepala Seksi Ketenteraman dan Ketertiban", "pelaksana"), ("Pengadministrasi Umum", "pelaksana"),
-        ("Pengelola Layanan Kependudukan", "pelaksana"), ("Pengadministrasi Perkantoran", "pelaksana"),
+        ("Sekretaris Lurah", "pelaksana"),
+        ("Kepala Seksi Pemerintahan Kelurahan", "pelaksana"),
+        ("Kepala Seksi Ketenteraman dan Ketertiban", "pelaksana"),
+        ("Pengadministrasi Umum", "pelaksana"),
+        ("Pengelola Layanan Kependudukan", "pelaksana"),
+        ("Pengadministrasi Perkantoran", "pelaksana"),
     ],
     "puskesmas": [
-        ("Dokter Ahli Pertama", "fungsional"), ("Perawat Terampil", "fungsional"),
-        ("Bidan Terampil", "fungsional"), ("Pranata Laboratorium Kesehatan", "fungsional"),
-        ("Administrator Kesehatan", "fungsional"), ("Nutrisionis Terampil", "fungsional"),
+        ("Dokter Ahli Pertama", "fungsional"),
+        ("Perawat Terampil", "fungsional"),
+        ("Bidan Terampil", "fungsional"),
+        ("Pranata Laboratorium Kesehatan", "fungsional"),
+        ("Administrator Kesehatan", "fungsional"),
+        ("Nutrisionis Terampil", "fungsional"),
     ],
     "default": [
-        ("Analis Kebijakan Ahli Pertama", "fungsional"), ("Pengolah Data", "pelaksana"),
-        ("Pengadministrasi Umum", "pelaksana"), ("Pranata Komputer Terampil", "fungsional"),
-        ("Pengelola Keuangan", "pelaksana"), ("Penata Layanan Operasional", "pelaksana"),
+        ("Analis Kebijakan Ahli Pertama", "fungsional"),
+        ("Pengolah Data", "pelaksana"),
+        ("Pengadministrasi Umum", "pelaksana"),
+        ("Pranata Komputer Terampil", "fungsional"),
+        ("Pengelola Keuangan", "pelaksana"),
+        ("Penata Layanan Operasional", "pelaksana"),
     ],
 }
 
-FIRST_MALE = ["Rahmat", "Dedi", "Ahmad", "Budi", "Hendra", "Fauzi", "Rizky", "Irwan", "Syahrul",
-              "Bambang", "Teguh", "Andi", "Yusuf", "Agus", "Hasan", "Indra", "Zulkifli", "Ferry"]
-FIRST_FEMALE = ["Siti", "Nurhayati", "Dewi", "Rina", "Fitri", "Maya", "Yuliana", "Sri", "Rosmawati",
-                "Lestari", "Nur", "Ayu", "Rahmah", "Juliani", "Wulan", "Intan", "Desi", "Putri"]
-MIDDLE = ["Syahputra", "Hidayat", "Aminah", "Wahyuni", "Kurniawan", "Sari", "Pratama", "Handayani",
-          "Saputra", "Rahayu", "Maulana", "Anggraini", "", "", ""]
-FAMILY = ["Nasution", "Lubis", "Siregar", "Harahap", "Tanjung", "Sembiring", "Ginting", "Hasibuan",
-          "Pohan", "Daulay", "Batubara", "Simanjuntak", "Sitepu", "Matondang", "Rangkuti", "Purba"]
+FIRST_MALE = [
+    "Rahmat",
+    "Dedi",
+    "Ahmad",
+    "Budi",
+    "Hendra",
+    "Fauzi",
+    "Rizky",
+    "Irwan",
+    "Syahrul",
+    "Bambang",
+    "Teguh",
+    "Andi",
+    "Yusuf",
+    "Agus",
+    "Hasan",
+    "Indra",
+    "Zulkifli",
+    "Ferry",
+]
+FIRST_FEMALE = [
+    "Siti",
+    "Nurhayati",
+    "Dewi",
+    "Rina",
+    "Fitri",
+    "Maya",
+    "Yuliana",
+    "Sri",
+    "Rosmawati",
+    "Lestari",
+    "Nur",
+    "Ayu",
+    "Rahmah",
+    "Juliani",
+    "Wulan",
+    "Intan",
+    "Desi",
+    "Putri",
+]
+MIDDLE = [
+    "Syahputra",
+    "Hidayat",
+    "Aminah",
+    "Wahyuni",
+    "Kurniawan",
+    "Sari",
+    "Pratama",
+    "Handayani",
+    "Saputra",
+    "Rahayu",
+    "Maulana",
+    "Anggraini",
+    "",
+    "",
+    "",
+]
+FAMILY = [
+    "Nasution",
+    "Lubis",
+    "Siregar",
+    "Harahap",
+    "Tanjung",
+    "Sembiring",
+    "Ginting",
+    "Hasibuan",
+    "Pohan",
+    "Daulay",
+    "Batubara",
+    "Simanjuntak",
+    "Sitepu",
+    "Matondang",
+    "Rangkuti",
+    "Purba",
+]
 
 
 def demo_password_hash(ctx: DemoContext) -> str:
@@ -90,20 +166,39 @@ def demo_name(ctx: DemoContext, gender: str) -> str:
     return " ".join(part for part in (first, middle, ctx.rng.choice(FAMILY)) if part)
 
 
-def add_employee(ctx: DemoContext, unit: Unit, jabatan: str, jenis: str, *, name=None, email=None,
-                 gender=None, employment_type=None, golongan=None) -> Employee:
+def add_employee(
+    ctx: DemoContext,
+    unit: Unit,
+    jabatan: str,
+    jenis: str,
+    *,
+    name=None,
+    email=None,
+    gender=None,
+    employment_type=None,
+    golongan=None,
+) -> Employee:
     rng = ctx.rng
     gender = gender or rng.choice("LP")
     employment_type = employment_type or ("PPPK" if rng.random() < 0.25 else "PNS")
     seq = len(ctx.employees) + 1
     nip = demo_nip(ctx, gender, employment_type, seq)
     if golongan is None:
-        golongan = (rng.choice(["VII", "IX", "X"]) if employment_type == "PPPK"
-                    else rng.choice(["II/b", "II/c", "II/d", "III/a", "III/b"]))
+        golongan = (
+            rng.choice(["VII", "IX", "X"])
+            if employment_type == "PPPK"
+            else rng.choice(["II/b", "II/c", "II/d", "III/a", "III/b"])
+        )
     name = name or demo_name(ctx, gender)
     employee = Employee(
-        nip=nip, name=name, email=email or f"{nip}@marelan.go.id", unit_id=unit.id,
-        jabatan=jabatan, jenis_jabatan=jenis, golongan=golongan, employment_type=employment_type,
+        nip=nip,
+        name=name,
+        email=email or f"{nip}@marelan.go.id",
+        unit_id=unit.id,
+        jabatan=jabatan,
+        jenis_jabatan=jenis,
+        golongan=golongan,
+        employment_type=employment_type,
     )
     employee.password_hash = demo_password_hash(ctx)
     db.session.add(employee)
@@ -115,8 +210,13 @@ def add_employee(ctx: DemoContext, unit: Unit, jabatan: str, jenis: str, *, name
 def seed_organisation(ctx: DemoContext) -> None:
     for code, name, kind, parent_code in UNITS:
         parent = ctx.units.get(parent_code)
-        unit = Unit(code=code, name=name, kind=kind, parent_id=parent.id if parent else None,
-                    depth=(parent.depth + 1) if parent else 0)
+        unit = Unit(
+            code=code,
+            name=name,
+            kind=kind,
+            parent_id=parent.id if parent else None,
+            depth=(parent.depth + 1) if parent else 0,
+        )
         db.session.add(unit)
         db.session.flush()
         unit.path = f"{parent.path if parent else '/'}{unit.id}/"
@@ -128,9 +228,20 @@ def seed_organisation(ctx: DemoContext) -> None:
     }
     for key, (code, name, email, gender) in named.items():
         unit = ctx.units[code]
-        title = HEAD_TITLES.get(code, ("Lurah " + unit.name.replace("Kelurahan ", ""), "pengawas", "III/c"))
-        person = add_employee(ctx, unit, title[0], title[1], name=name, email=email, gender=gender,
-                              employment_type="PNS", golongan=title[2])
+        title = HEAD_TITLES.get(
+            code, ("Lurah " + unit.name.replace("Kelurahan ", ""), "pengawas", "III/c")
+        )
+        person = add_employee(
+            ctx,
+            unit,
+            title[0],
+            title[1],
+            name=name,
+            email=email,
+            gender=gender,
+            employment_type="PNS",
+            golongan=title[2],
+        )
         ctx.people[key] = person
 
     db.session.flush()
@@ -141,8 +252,14 @@ def seed_organisation(ctx: DemoContext) -> None:
         if code == "KEL-TJ":
             unit.head_id = ctx.people["lurah_terjun"].id
         else:
-            title = HEAD_TITLES.get(code) or ("Lurah " + unit.name.replace("Kelurahan ", ""), "pengawas", "III/c")
-            head = add_employee(ctx, unit, title[0], title[1], employment_type="PNS", golongan=title[2])
+            title = HEAD_TITLES.get(code) or (
+                "Lurah " + unit.name.replace("Kelurahan ", ""),
+                "pengawas",
+                "III/c",
+            )
+            head = add_employee(
+                ctx, unit, title[0], title[1], employment_type="PNS", golongan=title[2]
+            )
             db.session.flush()
             unit.head_id = head.id
         if unit.kind in ("kelurahan", "puskesmas", "seksi", "subbagian"):
@@ -153,16 +270,38 @@ def seed_organisation(ctx: DemoContext) -> None:
 
     umpeg = ctx.units["SEK-UMPEG"]
     ctx.people["admin"] = add_employee(
-        ctx, umpeg, "Pranata Komputer Ahli Pertama", "fungsional", name="Andi Pratama Lubis",
-        email="admin@demo.local", gender="L", employment_type="PNS", golongan="III/a")
+        ctx,
+        umpeg,
+        "Pranata Komputer Ahli Pertama",
+        "fungsional",
+        name="Andi Pratama Lubis",
+        email="admin@demo.local",
+        gender="L",
+        employment_type="PNS",
+        golongan="III/a",
+    )
     ctx.people["penyelenggara"] = add_employee(
-        ctx, umpeg, "Analis Sumber Daya Manusia Aparatur", "fungsional",
-        name="Dewi Anggraini Harahap", email="penyelenggara@demo.local", gender="P",
-        employment_type="PNS", golongan="III/b")
+        ctx,
+        umpeg,
+        "Analis Sumber Daya Manusia Aparatur",
+        "fungsional",
+        name="Dewi Anggraini Harahap",
+        email="penyelenggara@demo.local",
+        gender="P",
+        employment_type="PNS",
+        golongan="III/b",
+    )
     ctx.people["pegawai"] = add_employee(
-        ctx, ctx.units["KEL-TJ"], "Pengelola Layanan Kependudukan", "pelaksana",
-        name="Fitri Wahyuni Tanjung", email="pegawai@demo.local", gender="P",
-        employment_type="PNS", golongan="II/c")
+        ctx,
+        ctx.units["KEL-TJ"],
+        "Pengelola Layanan Kependudukan",
+        "pelaksana",
+        name="Fitri Wahyuni Tanjung",
+        email="pegawai@demo.local",
+        gender="P",
+        employment_type="PNS",
+        golongan="II/c",
+    )
     db.session.flush()
     ctx.people["admin"].role_rows.append(EmployeeRole(role="admin"))
     ctx.people["penyelenggara"].role_rows.append(EmployeeRole(role="organizer"))

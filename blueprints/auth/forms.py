@@ -45,7 +45,5 @@ class PasswordChangeForm(FlaskForm):
 
 
 class LanguageForm(FlaskForm):
-    lang = SelectField(
-        _l("Bahasa"), choices=[("id", "Bahasa Indonesia"), ("en", "English")]
-    )
+    lang = SelectField(_l("Bahasa"), choices=[("id", "Bahasa Indonesia"), ("en", "English")])
     next = HiddenField()

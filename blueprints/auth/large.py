@@ -30,24 +30,46 @@ def seed_people(ctx: LargeContext) -> None:
     groups = max(1, unit_count // 12)
     rows = []
     for g in range(groups):
-        rows.append({"code": f"L-G{g:03d}", "name": f"Kelurahan Besar {g + 1}", "kind": "kelurahan",
-                     "parent_id": root.id, "path": "", "depth": 1, "active": True})
+        rows.append(
+            {
+                "code": f"L-G{g:03d}",
+                "name": f"Kelurahan Besar {g + 1}",
+                "kind": "kelurahan",
+                "parent_id": root.id,
+                "path": "",
+                "depth": 1,
+                "active": True,
+            }
+        )
     insert_in_chunks(Unit.__table__, rows)
     group_ids = list(db.session.scalars(select(Unit.id).where(Unit.depth == 1).order_by(Unit.id)))
     rows = []
     for i in range(unit_count - 1 - groups):
         parent = group_ids[i % len(group_ids)]
-        rows.append({"code": f"L-U{i:04d}", "name": f"Lingkungan {i + 1}", "kind": "lingkungan",
-                     "parent_id": parent, "path": "", "depth": 2, "active": True})
+        rows.append(
+            {
+                "code": f"L-U{i:04d}",
+                "name": f"Lingkungan {i + 1}",
+                "kind": "lingkungan",
+                "parent_id": parent,
+                "path": "",
+                "depth": 2,
+                "active": True,
+            }
+        )
     insert_in_chunks(Unit.__table__, rows)
     # Materialised paths in two set-based updates.
-    db.session.execute(update(Unit).where(Unit.depth == 1).values(
-        path=root.path + func_cast_id(Unit.id) + "/"))
+    db.session.execute(
+        update(Unit).where(Unit.depth == 1).values(path=root.path + func_cast_id(Unit.id) + "/")
+    )
     parent = Unit.__table__.alias("parent")
     db.session.execute(
-        update(Unit).where(Unit.depth == 2).values(
+        update(Unit)
+        .where(Unit.depth == 2)
+        .values(
             path=select(parent.c.path).where(parent.c.id == Unit.parent_id).scalar_subquery()
-            + func_cast_id(Unit.id) + "/"
+            + func_cast_id(Unit.id)
+            + "/"
         )
     )
     ctx.unit_ids = list(db.session.scalars(select(Unit.id).order_by(Unit.id)))
@@ -59,14 +81,23 @@ def seed_people(ctx: LargeContext) -> None:
         gender = rng.choice("LP")
         employment_type = "PPPK" if rng.random() < 0.25 else "PNS"
         first = rng.choice(FIRST_MALE if gender == "L" else FIRST_FEMALE)
-        employees.append({
-            "nip": _nip(rng, n, employment_type, gender), "name": f"{first} {rng.choice(FAMILY)} {n}",
-            "email": f"pegawai{n}@besar.local", "unit_id": ctx.unit_ids[n % len(ctx.unit_ids)],
-            "jabatan": "Pelaksana", "jenis_jabatan": "pelaksana",
-            "golongan": "IX" if employment_type == "PPPK" else "II/c",
-            "employment_type": employment_type, "active": True, "password_hash": ctx.password_hash,
-            "must_change_password": False, "session_version": 1, "locale": "id",
-        })
+        employees.append(
+            {
+                "nip": _nip(rng, n, employment_type, gender),
+                "name": f"{first} {rng.choice(FAMILY)} {n}",
+                "email": f"pegawai{n}@besar.local",
+                "unit_id": ctx.unit_ids[n % len(ctx.unit_ids)],
+                "jabatan": "Pelaksana",
+                "jenis_jabatan": "pelaksana",
+                "golongan": "IX" if employment_type == "PPPK" else "II/c",
+                "employment_type": employment_type,
+                "active": True,
+                "password_hash": ctx.password_hash,
+                "must_change_password": False,
+                "session_version": 1,
+                "locale": "id",
+            }
+        )
     insert_in_chunks(Employee.__table__, employees)
     rows = db.session.execute(select(Employee.id, Employee.unit_id).order_by(Employee.id)).all()
     ctx.employee_ids = [r.id for r in rows]
@@ -78,8 +109,11 @@ def seed_people(ctx: LargeContext) -> None:
     ctx.unit_heads = heads
     db.session.execute(update(Unit), [{"id": u, "head_id": h} for u, h in heads.items()])
     ctx.organizer_ids = ctx.employee_ids[1:6]
-    insert_in_chunks(EmployeeRole.__table__, [{"employee_id": e, "role": "organizer"} for e in ctx.organizer_ids]
-                     + [{"employee_id": ctx.employee_ids[-1], "role": "admin"}])
+    insert_in_chunks(
+        EmployeeRole.__table__,
+        [{"employee_id": e, "role": "organizer"} for e in ctx.organizer_ids]
+        + [{"employee_id": ctx.employee_ids[-1], "role": "admin"}],
+    )
 
 
 def func_cast_id(column):

@@ -106,7 +106,9 @@ def password():
             # Other devices are signed out; this one continues with the new session version.
             session.clear()
             login_user(account)
-            flash(_("Kata sandi berhasil diganti. Sesi di perangkat lain telah diakhiri."), "success")
+            flash(
+                _("Kata sandi berhasil diganti. Sesi di perangkat lain telah diakhiri."), "success"
+            )
             return redirect(url_for("dashboard.home"), 303)
     status = 422 if request.method == "POST" else 200
     return render_template("auth/password.html", form=form), status

@@ -53,7 +53,9 @@ def register_errorhandlers(app: Flask) -> None:
 
     @app.errorhandler(OperationalError)
     def database_unavailable(error):
-        app.logger.warning("database unavailable: %s", error.orig if hasattr(error, "orig") else error)
+        app.logger.warning(
+            "database unavailable: %s", error.orig if hasattr(error, "orig") else error
+        )
         db.session.rollback()
         return _page(
             503,

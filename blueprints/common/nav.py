@@ -34,7 +34,9 @@ def navigation_for(user) -> list[dict]:
     ]
     # The current entry: the one whose URL is the longest prefix of this page's path.
     path = request.path
-    matches = [i for i in items if path == i["url"] or (i["url"] != "/" and path.startswith(i["url"]))]
+    matches = [
+        i for i in items if path == i["url"] or (i["url"] != "/" and path.startswith(i["url"]))
+    ]
     current = max(matches, key=lambda i: len(i["url"]), default=None)
     for item in items:
         item["current"] = item is current

@@ -38,7 +38,9 @@ def open(notification_id: int):
         return redirect(url_for("notifications.index"), 303)
     note = services.mark_read(current_user, notification_id)
     db.session.commit()
-    target = note.link if note and note.link.startswith("/") and not note.link.startswith("//") else None
+    target = (
+        note.link if note and note.link.startswith("/") and not note.link.startswith("//") else None
+    )
     return redirect(target or url_for("notifications.index"), 303)
 
 

@@ -52,11 +52,14 @@ def notify(recipient, kind: str, link: str = "", **params) -> Notification:
 
 
 def unread_count(user) -> int:
-    return db.session.scalar(
-        select(func.count(Notification.id)).where(
-            Notification.recipient_id == user.id, Notification.read_at.is_(None)
+    return (
+        db.session.scalar(
+            select(func.count(Notification.id)).where(
+                Notification.recipient_id == user.id, Notification.read_at.is_(None)
+            )
         )
-    ) or 0
+        or 0
+    )
 
 
 def mark_read(user, notification_id: int) -> Notification | None:

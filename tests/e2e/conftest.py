@@ -95,9 +95,11 @@ def _new_page(browser, live_server, **context_options):
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.on(
         "console",
-        lambda msg: errors.append(msg.text)
-        if msg.type == "error" and not _expected_console_error(msg.text)
-        else None,
+        lambda msg: (
+            errors.append(msg.text)
+            if msg.type == "error" and not _expected_console_error(msg.text)
+            else None
+        ),
     )
     page.js_errors = errors
     return context, page
