@@ -54,7 +54,7 @@ format:
 
 bench: setup ## Benchmarks on the large data set (needs wrk: apt-get install wrk); writes docs/benchmarks.md
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-bench.txt
-	$(BIN)/python scripts/bench.py
+	$(BIN)/python scripts/bench.py --notes docs/benchmarks-notes.md $(BENCH_ARGS)
 
 screenshots: setup
 	$(BIN)/python scripts/screenshots.py

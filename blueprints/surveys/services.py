@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
-from flask import abort
+from flask import abort, g
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, exists, func, insert, literal, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
@@ -800,7 +800,14 @@ def get_results_wave_or_404(wave_id: int, user) -> SurveyWave:
 
 
 def tree_for(wave: SurveyWave) -> dict[int, scoring.UnitInfo]:
-    """The units of the wave's results: the stored snapshot for a closed wave."""
+    """The units of the wave's results: the stored snapshot for a closed wave (once a request)."""
+    cache = g.setdefault("survey_trees", {})
+    if wave.id not in cache:
+        cache[wave.id] = _tree_for(wave)
+    return cache[wave.id]
+
+
+def _tree_for(wave: SurveyWave) -> dict[int, scoring.UnitInfo]:
     units = scoring.all_units()
     if wave.status == "closed":
         out = {}
@@ -814,7 +821,14 @@ def tree_for(wave: SurveyWave) -> dict[int, scoring.UnitInfo]:
 
 
 def viewable_unit_ids(user, wave: SurveyWave) -> list[int]:
-    """Units of the wave's tree the viewer may look at, in tree order."""
+    """Units of the wave's tree the viewer may look at, in tree order (once a request)."""
+    cache = g.setdefault("survey_viewable", {})
+    if (user.id, wave.id) not in cache:
+        cache[(user.id, wave.id)] = _viewable_unit_ids(user, wave)
+    return cache[(user.id, wave.id)]
+
+
+def _viewable_unit_ids(user, wave: SurveyWave) -> list[int]:
     tree = tree_for(wave)
     allowed = set(tree) if has_role(user, "admin") else set(tree) & subtree_unit_ids(user)
     return [
