@@ -12,6 +12,7 @@ from sqlalchemy import select
 from blueprints.auth.models import Employee
 from blueprints.workshops.models import ExternalLearning
 from extensions import db
+from tests import factories_surveys as fs
 from tests.conftest import PASSWORD
 from tests.test_security_inputs import PDF, _external_data, sign_in
 
@@ -80,3 +81,52 @@ def test_evidence_files_are_not_cached(app, org, client):
     with client.get(f"/pelatihan/eksternal/{record.id}/bukti") as download:
         assert download.status_code == 200
         assert download.headers["Cache-Control"] == "private, no-store"
+
+
+# --- found by tests/test_security_fuzz_all_forms.py on PostgreSQL --------------------------------
+def test_a_nul_character_anywhere_is_refused_before_any_query(app, org, client):
+    """PostgreSQL refuses NUL in any statement (a 500 deep in a query); nobody types one."""
+    sign_in(client, org.staff_a1)
+    assert client.get("/pelatihan/?q=a%00b").status_code == 400
+    assert client.get("/pelatihan/?a%00=1").status_code == 400
+    assert (
+        client.post("/umpan-balik/refleksi", data={"help_wanted": "tolong\x00"}).status_code == 400
+    )
+    upload = _external_data(evidence=(BytesIO(PDF), "bukti\x00.pdf"))
+    response = client.post(
+        "/pelatihan/jp/eksternal/baru", data=upload, content_type="multipart/form-data"
+    )
+    assert response.status_code == 400
+    assert db.session.scalars(select(ExternalLearning)).all() == []
+    assert client.get("/pelatihan/?q=pelayanan").status_code == 200  # ordinary text still works
+
+
+def test_quick_feedback_with_an_id_beyond_the_integer_range_is_refused(app, org, client):
+    sign_in(client, org.camat)
+    for receiver in ("197012241994121276", "2147483648", "²", "-1", ""):
+        assert client.post("/umpan-balik/cepat", data={"receiver_id": receiver}).status_code == 403
+
+
+def test_id_arguments_beyond_the_integer_range_are_ignored_not_a_server_error(app, org, client):
+    """Query-string ids go through common.db.db_id: too large, too long or not ASCII digits is
+    "not given" (PostgreSQL refuses ids above 2**31 - 1 in any statement)."""
+    wave = fs.wave(fs.instrument().inst, [org.kec])
+    odd = ("2147483648", "197012241994121276", "9" * 5001, "²", "-3")
+    urls = [
+        "/umpan-balik/baru?request={}",
+        "/umpan-balik/baru?receiver={}",
+        "/umpan-balik/baru?workshops={}",
+        "/umpan-balik/tim?unit={}",
+        "/dasbor/pimpinan?unit={}",
+        "/dasbor/pimpinan/pegawai?unit={}",
+        f"/survei/hasil/{wave.id}?unit={{}}",
+        "/admin/unit?induk={}",
+        "/admin/pegawai/baru?unit={}",
+    ]
+    for person in (org.camat, org.admin):
+        sign_in(client, person)
+        for url in urls:
+            for value in odd:
+                status = client.get(url.format(value)).status_code
+                assert status < 500, (person.name, url, value[:12], status)
+                db.session.rollback()

@@ -197,7 +197,12 @@ def normalize_golongan(raw: str, employment_type: str) -> str | None:
         return None
     if employment_type == "PPPK":
         value = value.upper()
-        if value.isdigit() and 1 <= int(value) <= len(GOLONGAN_PPPK):
+        if (
+            value.isascii()
+            and value.isdigit()
+            and len(value) <= 2
+            and 1 <= int(value) <= len(GOLONGAN_PPPK)
+        ):
             return GOLONGAN_PPPK[int(value) - 1]
         return value
     match = re.match(r"^([IVX]+)\s*[/\-]\s*([A-Ea-e])$", value, re.I)

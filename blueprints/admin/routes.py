@@ -23,6 +23,7 @@ from blueprints.admin.settings import SPECS
 from blueprints.auth import nip as nip_rules
 from blueprints.auth.access import direct_superior, has_role, role_required
 from blueprints.auth.constants import ROLE_LABELS
+from blueprints.common.db import db_id
 from blueprints.common.exports import csv_response
 from blueprints.common.forms import EmptyForm
 from blueprints.common.htmx import redirect_after_post, render
@@ -74,7 +75,7 @@ def _unit_create_form(**kwargs) -> UnitCreateForm:
 @bp.get("/unit/baru")
 @role_required("admin")
 def unit_new():
-    parent = request.args.get("induk", type=int)
+    parent = request.args.get("induk", type=db_id)
     form = _unit_create_form(parent_id=parent)
     return render_template("admin/unit_new.html", form=form)
 
@@ -258,7 +259,7 @@ def _employee_data(form: EmployeeForm) -> services.EmployeeData:
 @bp.get("/pegawai/baru")
 @role_required("admin")
 def employee_new():
-    form = _employee_form(unit_id=request.args.get("unit", type=int))
+    form = _employee_form(unit_id=request.args.get("unit", type=db_id))
     return render_template("admin/employee_new.html", form=form)
 
 

@@ -32,3 +32,26 @@ def lock_row(model, row_id: int):
 def ping() -> bool:
     db.session.execute(text("SELECT 1"))
     return True
+
+
+DB_INT_MAX = 2**31 - 1  # INTEGER columns (PostgreSQL refuses larger values in any statement)
+
+
+def db_id(value) -> int:
+    """An id an INTEGER column can hold, from an int or its decimal text; ValueError otherwise.
+    Usable as `type=` of request.args.get (Werkzeug then returns the default). Text is read as
+    ASCII digits only, at most 10 of them: int() of thousands of digits is itself an error."""
+    if isinstance(value, str):
+        if not (value.isascii() and value.isdigit() and len(value) <= 10):
+            raise ValueError(value)
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= DB_INT_MAX:
+        raise ValueError(value)
+    return value
+
+
+def db_id_or_none(value) -> int | None:
+    try:
+        return db_id(value)
+    except ValueError:
+        return None

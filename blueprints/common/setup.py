@@ -4,7 +4,7 @@ import os
 import secrets
 from pathlib import Path
 
-from flask import Flask, g, has_request_context, request, session
+from flask import Flask, abort, g, has_request_context, request, session
 from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -12,6 +12,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 import config as default_config
+from blueprints.common.db import DB_INT_MAX
 from blueprints.common.forms import use_our_wtforms_catalog
 from extensions import babel, csrf, db, limiter, login_manager, migrate
 
@@ -85,7 +86,7 @@ class DatabaseInt(IntegerConverter):
     database error (PostgreSQL refuses ids above 2**31 - 1)."""
 
     def __init__(self, url_map, *args, **kwargs):
-        kwargs.setdefault("max", 2**31 - 1)
+        kwargs.setdefault("max", DB_INT_MAX)
         super().__init__(url_map, *args, **kwargs)
 
 
@@ -129,7 +130,28 @@ CSP = (
 )
 
 
+def _all_values(multidict) -> list:
+    return [value for values in multidict.listvalues() for value in values]
+
+
+def _has_nul(values) -> bool:
+    return any(isinstance(value, str) and "\x00" in value for value in values)
+
+
 def register_request_hooks(app: Flask) -> None:
+    @app.before_request
+    def refuse_nul_characters():
+        """Nobody types a NUL character, and no text we store or search may hold one: PostgreSQL
+        refuses it in any statement (a server error deep in some query), SQLite would store it.
+        Refuse the request up front (400), whatever the route, field, query or file name."""
+        parts = [*request.args.keys(), *_all_values(request.args)]
+        parts += (request.view_args or {}).values()
+        if request.method in ("POST", "PUT", "PATCH", "DELETE"):
+            parts += [*request.form.keys(), *_all_values(request.form)]
+            parts += [upload.filename for upload in _all_values(request.files)]
+        if _has_nul(parts):
+            abort(400)
+
     @app.after_request
     def security_headers(response):
         response.headers.setdefault("Content-Security-Policy", CSP)

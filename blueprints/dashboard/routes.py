@@ -6,7 +6,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from blueprints.admin.audit import audit
 from blueprints.auth.access import has_role, role_required, roles_of
-from blueprints.common.db import ping
+from blueprints.common.db import db_id, ping
 from blueprints.common.nav import register_nav
 from blueprints.common.pagination import paginate
 from blueprints.common.timefmt import today_wib
@@ -79,7 +79,7 @@ def my_data():
 @bp.get("/dasbor/pimpinan")
 @role_required("leader")
 def leader():
-    focus = services.unit_in_scope_or_404(current_user, request.args.get("unit", type=int))
+    focus = services.unit_in_scope_or_404(current_user, request.args.get("unit", type=db_id))
     return render_template(
         "dashboard/leader.html", data=services.leader_dashboard(current_user, focus)
     )
@@ -91,7 +91,7 @@ def leader_people():
     measure = request.args.get("ukuran", "semua")
     if measure not in services.MEASURES:
         measure = "semua"
-    unit = services.unit_in_scope_or_404(current_user, request.args.get("unit", type=int))
+    unit = services.unit_in_scope_or_404(current_user, request.args.get("unit", type=db_id))
     figures = services.figures(current_user)
     page = paginate(
         services.people_stmt(current_user, figures, measure, unit),

@@ -10,6 +10,7 @@ from blueprints.auth import access
 from blueprints.auth.access import has_role, role_required
 from blueprints.auth.models import Employee
 from blueprints.common import htmx
+from blueprints.common.db import db_id, db_id_or_none
 from blueprints.common.exports import csv_response, xlsx_response
 from blueprints.common.forms import EmptyForm
 from blueprints.common.nav import register_nav
@@ -132,8 +133,8 @@ def _fill_choices(form: FeedbackForm, author, request_obj=None) -> None:
         form.receiver_id.choices = [(request_obj.requester_id, request_obj.requester.name)]
     else:
         form.receiver_id.choices = [(0, _("— pilih pegawai —")), *services.receiver_choices(author)]
-    selected = [wid for wid in (form.workshops.data or []) if wid]
-    extra = request.form.get("add_workshop", type=int)
+    selected = [wid for wid in (form.workshops.data or []) if db_id_or_none(wid)]
+    extra = db_id_or_none(request.form.get("add_workshop", ""))
     if extra and extra not in selected:
         selected.append(extra)
     titles = workshop_link.titles(selected)
@@ -174,17 +175,12 @@ def _input_from(form: FeedbackForm) -> services.FeedbackInput:
         ],
         follow_ups=follow_ups,
         workshop_ids=form.workshops.data or [],
-        request_id=int(request_id) if request_id and str(request_id).isdigit() else None,
+        request_id=db_id_or_none(str(request_id or "")),
     )
 
 
-def _db_id(value) -> int | None:
-    """A submitted id the database can hold (INTEGER), else None: the form reports the error."""
-    return value if isinstance(value, int) and 0 < value < 2**31 else None
-
-
 def _render_form(form, *, feedback=None, request_obj=None, results=None, status=200):
-    receiver_id = _db_id(form.receiver_id.data) or (
+    receiver_id = db_id_or_none(form.receiver_id.data) or (
         request_obj.requester_id if request_obj else None
     )
     reflection = plans.latest_reflection_for(current_user, receiver_id)
@@ -221,7 +217,7 @@ def _handle_form(form: FeedbackForm, *, feedback=None, request_obj=None):
         return _render_form(form, feedback=feedback, request_obj=request_obj)
     # Someone outside the subtree: refused, nothing stored. (An id out of the database's
     # range is left to the form's NumberRange check below.)
-    if _db_id(form.receiver_id.data):
+    if db_id_or_none(form.receiver_id.data):
         receiver = db.session.get(Employee, form.receiver_id.data)
         if not services.can_give_to(current_user, receiver):
             abort(403)
@@ -243,17 +239,17 @@ def _handle_form(form: FeedbackForm, *, feedback=None, request_obj=None):
 def new():
     request_obj = None
     data = {}
-    if request.args.get("request", type=int):
+    if request.args.get("request", type=db_id):
         request_obj = services.request_for_answer(
-            request.args.get("request", type=int), current_user
+            request.args.get("request", type=db_id), current_user
         )
         data = {
             "receiver_id": request_obj.requester_id,
             "request_id": str(request_obj.id),
             "context": _("Menjawab permintaan tentang: %(topic)s", topic=request_obj.topic),
         }
-    elif request.args.get("receiver", type=int):
-        data = {"receiver_id": request.args.get("receiver", type=int)}
+    elif request.args.get("receiver", type=db_id):
+        data = {"receiver_id": request.args.get("receiver", type=db_id)}
     form = FeedbackForm(data=data)
     _fill_choices(form, current_user, request_obj)
     return _render_form(form, request_obj=request_obj)
@@ -264,8 +260,9 @@ def new():
 def create():
     form = FeedbackForm()
     request_obj = None
-    if form.request_id.data and str(form.request_id.data).isdigit():
-        request_obj = services.request_for_answer(int(form.request_id.data), current_user)
+    request_id = db_id_or_none(str(form.request_id.data or ""))
+    if request_id:
+        request_obj = services.request_for_answer(request_id, current_user)
         form.receiver_id.data = request_obj.requester_id
     _fill_choices(form, current_user, request_obj)
     return _handle_form(form, request_obj=request_obj)
@@ -354,7 +351,7 @@ def delete(feedback_id):
 @login_required
 def workshop_search():
     """Live results for the recommendation picker (a fragment of the feedback form)."""
-    selected = set(request.args.getlist("workshops", type=int))
+    selected = set(request.args.getlist("workshops", type=db_id))
     return render_template(
         "feedback/_workshop_results.html",
         results=workshop_link.search(request.args.get("workshop_q", "")[:100]),
@@ -550,7 +547,7 @@ def _team_filters(form: TeamFilterForm) -> services.TeamFilter:
     show = request.args.get("show", "all")
     return services.TeamFilter(
         q=(form.q.data or "").strip()[:100],
-        unit_id=request.args.get("unit", type=int) or None,
+        unit_id=request.args.get("unit", type=db_id) or None,
         show=show if show in services.TEAM_SHOWS else "all",
         sort=sort if sort in services.TEAM_SORTS else "name",
         direction="desc" if direction == "desc" else "asc",
@@ -616,8 +613,8 @@ def quick(employee_id):
 @role_required("leader")
 def quick_create():
     form = QuickFeedbackForm()
-    receiver_id = int(form.receiver_id.data) if str(form.receiver_id.data).isdigit() else 0
-    employee = db.session.get(Employee, receiver_id)
+    receiver_id = db_id_or_none(str(form.receiver_id.data or ""))
+    employee = db.session.get(Employee, receiver_id) if receiver_id else None
     if not services.can_give_to(current_user, employee):
         abort(403)
     if not form.validate_on_submit():
@@ -715,8 +712,8 @@ def _goal_input(form) -> plans.GoalInput:
 def goal_new(employee_id):
     employee = plans.person_or_404(employee_id, current_user)
     form = _goal_form(employee)
-    if request.method == "GET" and request.args.get("feedback", type=int):
-        form.feedback_id.data = request.args.get("feedback", type=int)
+    if request.method == "GET" and request.args.get("feedback", type=db_id):
+        form.feedback_id.data = request.args.get("feedback", type=db_id)
     if form.validate_on_submit():
         plans.propose_goal(current_user, employee, _goal_input(form))
         db.session.commit()

@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from blueprints.auth.access import role_required
+from blueprints.common.db import db_id
 from blueprints.common.htmx import is_htmx, is_partial, redirect_after_post, render, trigger
 from blueprints.common.nav import register_nav
 from blueprints.surveys import bp, exports, presenters, services
@@ -129,8 +130,7 @@ def results_index():
 
 
 def _unit_arg() -> int | None:
-    value = request.args.get("unit", "")
-    return int(value) if value.isdigit() else None
+    return request.args.get("unit", type=db_id)
 
 
 def _results_context(wave, unit):
