@@ -508,7 +508,7 @@ def _live_figures(wave: SurveyWave) -> WaveFigures:
     if hit is not None and monotonic() - hit[0] < LIVE_FIGURES_SECONDS:
         return hit[1]
     figures = compute_figures(wave, dimension_ids_of(wave), before=cutoff)
-    for stale in [k for k in cache if k[0] == wave.id]:
+    for stale in [k for k in list(cache) if k[0] == wave.id]:  # list(): other threads add keys
         cache.pop(stale, None)
     cache[key] = (monotonic(), figures)
     return figures
