@@ -20,6 +20,7 @@ def test_drill_down_one_level_at_a_time(org, client, login_as):
     table = _units_table(top)
     assert org.kel_a.name in table and org.kel_b.name in table and ling.name not in table
     assert f'href="/dasbor/pimpinan?unit={org.kel_a.id}"' in table
+    assert f'href="/dasbor/pimpinan?unit={org.kec.id}"' not in table  # the top is not a link
     assert "(1 unit di bawahnya)" in table
 
     below = client.get(f"/dasbor/pimpinan?unit={org.kel_a.id}").get_data(as_text=True)

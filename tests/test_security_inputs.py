@@ -301,6 +301,7 @@ def test_real_pdf_is_stored_under_a_random_name_and_served_as_attachment(app, or
         assert download.status_code == 200
         assert download.headers["Content-Disposition"].startswith("attachment")
         assert download.headers["Content-Type"] == "application/pdf"
+        assert download.headers["Cache-Control"] == "private, no-store"  # ASVS 8.2.1
 
 
 # --- (d) property-based bad input ---------------------------------------------------------------

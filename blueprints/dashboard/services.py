@@ -165,16 +165,11 @@ def unread_feedback_stmt(user):
 
 
 def follow_ups_due_stmt(user, today: date | None = None):
+    """feedback's open follow-ups of mine, those due within the window."""
     today = today or today_wib()
     return (
-        select(FollowUp)
-        .join(Feedback, Feedback.id == FollowUp.feedback_id)
-        .where(
-            Feedback.receiver_id == user.id,
-            Feedback.status == "sent",
-            FollowUp.done_at.is_(None),
-            FollowUp.due_on <= today + timedelta(days=FOLLOW_UP_WINDOW_DAYS),
-        )
+        feedback_services.open_follow_ups_stmt(user)
+        .where(FollowUp.due_on <= today + timedelta(days=FOLLOW_UP_WINDOW_DAYS))
         .order_by(FollowUp.due_on, FollowUp.id)
     )
 
@@ -300,7 +295,7 @@ def career(user) -> Career:
         upcoming=workshop_services.upcoming_sessions_for(user, limit=10),
         external=external,
         feedback=_listing(received, limit=HOME_LIMIT),
-        follow_ups=feedback_services.my_open_follow_ups(user)[:20],
+        follow_ups=feedback_services.my_open_follow_ups(user, limit=20),
         goals=goals_of(user),
         surveys=survey_services.open_waves_for(user),
         upward=feedback_upward.eligibility(user),
@@ -631,6 +626,12 @@ class LeaderDashboard:
     pppk_target: int
     focus: Unit | None = None  # the unit the breakdown is for (None: the led units)
     trail: list[Unit] = field(default_factory=list)
+
+    def opens_below(self, row: UnitRow) -> bool:
+        """The row links to its own breakdown: it has units below and is not already the
+        breakdown's top (the focus, or a led unit when there is no focus)."""
+        tops = {self.focus.id} if self.focus else {u.id for u in self.led}
+        return bool(row.sub_units) and row.id not in tops
 
     @property
     def led_unit_names(self) -> str:

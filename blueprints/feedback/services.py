@@ -445,21 +445,29 @@ def follow_up_state(follow_up: FollowUp, today: date | None = None) -> str:
     return "overdue" if follow_up.due_on < (today or today_wib()) else "open"
 
 
-def my_open_follow_ups(user) -> list[FollowUp]:
-    """Follow-ups of feedback I received that I have not finished, earliest due first."""
-    return list(
-        db.session.scalars(
-            select(FollowUp)
-            .join(Feedback, Feedback.id == FollowUp.feedback_id)
-            .where(
-                Feedback.receiver_id == user.id,
-                Feedback.status == "sent",
-                FollowUp.done_at.is_(None),
-            )
-            .options(selectinload(FollowUp.feedback).selectinload(Feedback.author))
-            .order_by(FollowUp.due_on, FollowUp.id)
+def open_follow_ups_stmt(user) -> Select:
+    """Follow-ups of feedback I received that I have not finished. The one definition: the
+    feedback and career pages list them, the home page those due soon."""
+    return (
+        select(FollowUp)
+        .join(Feedback, Feedback.id == FollowUp.feedback_id)
+        .where(
+            Feedback.receiver_id == user.id,
+            Feedback.status == "sent",
+            FollowUp.done_at.is_(None),
         )
     )
+
+
+def my_open_follow_ups(user, limit: int | None = None) -> list[FollowUp]:
+    """My open follow-ups, earliest due first (the first `limit` of them)."""
+    stmt = (
+        open_follow_ups_stmt(user)
+        .options(selectinload(FollowUp.feedback).selectinload(Feedback.author))
+        .order_by(FollowUp.due_on, FollowUp.id)
+        .limit(limit)
+    )
+    return list(db.session.scalars(stmt))
 
 
 def to_confirm_stmt(user, today: date | None = None) -> Select:

@@ -979,7 +979,8 @@ def results_view(
     most of the page's time."""
     dims = _dimensions(wave)
     thresholds = flag_thresholds()
-    figures = scoring.figures_for(wave, _breakdown_ids(wave, unit, breakdown_depth))
+    shown = _breakdown_ids(wave, unit, breakdown_depth)
+    figures = scoring.figures_for(wave, None if breakdown_depth is None else shown)
     view = ResultsView(
         wave=wave,
         unit=unit,
@@ -1006,7 +1007,7 @@ def results_view(
     ]
     view.readiness = figures.index(unit.id, view.readiness_ids)
     view.resistance = figures.index(unit.id, view.resistance_ids)
-    view.heat_rows = _heat_rows(wave, figures, unit, dims, view, breakdown_depth)
+    view.heat_rows = _heat_rows(wave, figures, shown, unit, dims, view)
     view.trend = _trend(wave, unit.id, figures, view)
     view.suggestions = _suggestions([r for r in view.results if r.flagged])
     if view.node is not None and view.node.comments_visible:
@@ -1019,39 +1020,36 @@ def results_view(
 
 def _breakdown_ids(
     wave: SurveyWave, unit: scoring.UnitInfo, breakdown_depth: int | None
-) -> set[int] | None:
-    """The units the breakdown shows (None: the whole subtree)."""
-    if breakdown_depth is None:
-        return None
+) -> set[int]:
+    """The units the breakdown shows: the unit and those below it, `breakdown_depth` levels
+    down (None: the whole subtree)."""
     return {
         uid
         for uid, info in tree_for(wave).items()
-        if info.path.startswith(unit.path) and info.depth - unit.depth <= breakdown_depth
+        if info.path.startswith(unit.path)
+        and (breakdown_depth is None or info.depth - unit.depth <= breakdown_depth)
     }
 
 
 def _heat_rows(
     wave: SurveyWave,
     figures: scoring.WaveFigures,
+    shown: set[int],
     unit: scoring.UnitInfo,
     dims: list[SurveyDimension],
     view: ResultsView,
-    breakdown_depth: int | None,
 ) -> list[HeatRow]:
-    """The unit and the units below it, in tree order, down to `breakdown_depth` levels."""
+    """The shown units that have figures, in tree order."""
     tree = tree_for(wave)
     below = Counter(info.parent_id for info in tree.values() if info.parent_id)
     rows = []
     for uid, info in sorted(tree.items(), key=lambda item: scoring.tree_key(item[1].path)):
-        level = info.depth - unit.depth
-        if not info.path.startswith(unit.path) or uid not in figures.nodes:
-            continue
-        if breakdown_depth is not None and level > breakdown_depth:
+        if uid not in shown or uid not in figures.nodes:
             continue
         rows.append(
             HeatRow(
                 unit=info,
-                level=level,
+                level=info.depth - unit.depth,
                 node=figures.nodes[uid],
                 cells=[figures.cell(uid, d.id) for d in dims],
                 readiness=figures.index(uid, view.readiness_ids),
