@@ -4,7 +4,8 @@ from importlib import import_module
 
 from flask import Flask
 
-# Order matters only for navigation defaults; each entry is a package with a `bp`.
+# Order matters only for navigation defaults. Each entry is a package whose `blueprint` module
+# holds `bp`; its `routes` and `commands` modules (or packages) attach views and CLI commands.
 BLUEPRINTS = (
     "auth",
     "dashboard",
@@ -16,24 +17,27 @@ BLUEPRINTS = (
 )
 
 
+VIEW_PARTS = ("routes", "commands")
+
+
 def register_blueprints(app: Flask) -> None:
     for name in BLUEPRINTS:
-        try:
-            module = import_module(f"blueprints.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name == f"blueprints.{name}":
-                continue  # not built yet
-            raise
-        app.register_blueprint(module.bp)
+        _import_parts(name, VIEW_PARTS)
+        app.register_blueprint(import_module(f"blueprints.{name}.blueprint").bp)
     _import_models()
 
 
 def _import_models() -> None:
     """Every model module (so that metadata and Alembic see all tables) and data seeder."""
     for name in BLUEPRINTS:
-        for part in ("models", "demo", "large"):
-            try:
-                import_module(f"blueprints.{name}.{part}")
-            except ModuleNotFoundError as exc:
-                if exc.name not in (f"blueprints.{name}", f"blueprints.{name}.{part}"):
-                    raise
+        _import_parts(name, ("models", "demo", "large"))
+
+
+def _import_parts(name: str, parts: tuple[str, ...]) -> None:
+    """Import blueprints.<name>.<part> for each part the blueprint has."""
+    for part in parts:
+        try:
+            import_module(f"blueprints.{name}.{part}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"blueprints.{name}.{part}":
+                raise

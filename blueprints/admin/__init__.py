@@ -1,6 +1,1 @@
-from flask import Blueprint
-
-# cli_group=None: the blueprint's commands are top level (`flask --app app import-employees`).
-bp = Blueprint("admin", __name__, url_prefix="/admin", cli_group=None)
-
-from blueprints.admin import commands, routes  # noqa: E402,F401
+"""Administration: units, accounts and roles, employee import, settings and the audit log (product.md §3.6)."""

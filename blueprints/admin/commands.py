@@ -11,7 +11,8 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy.exc import SQLAlchemyError
 
-from blueprints.admin import bp, importer
+from blueprints.admin import importer
+from blueprints.admin.blueprint import bp
 from extensions import db
 
 

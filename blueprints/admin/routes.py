@@ -6,7 +6,8 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
-from blueprints.admin import bp, importer, services
+from blueprints.admin import importer, services
+from blueprints.admin.blueprint import bp
 from blueprints.admin.forms import (
     AuditFilterForm,
     EmployeeFilterForm,

@@ -1,5 +1,1 @@
-from flask import Blueprint
-
-bp = Blueprint("auth", __name__)
-
-from blueprints.auth import routes  # noqa: E402,F401
+"""Accounts and access: login, logout, passwords; the org tree and employees; who may see what (access.py)."""

@@ -2,7 +2,8 @@ from flask import current_app, flash, g, redirect, render_template, request, ses
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from blueprints.auth import bp, services
+from blueprints.auth import services
+from blueprints.auth.blueprint import bp
 from blueprints.auth.forms import LanguageForm, LoginForm, PasswordChangeForm
 from blueprints.auth.models import Employee
 from blueprints.common.forms import EmptyForm

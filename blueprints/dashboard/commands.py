@@ -3,7 +3,7 @@
 import click
 from flask import current_app
 
-from blueprints.dashboard import bp
+from blueprints.dashboard.blueprint import bp
 
 
 @bp.cli.command("notify-due")

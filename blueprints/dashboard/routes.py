@@ -10,8 +10,9 @@ from blueprints.common.db import db_id, ping
 from blueprints.common.nav import register_nav
 from blueprints.common.pagination import paginate
 from blueprints.common.timefmt import today_wib
-from blueprints.dashboard import bp, exports, mydata, services
+from blueprints.dashboard import exports, mydata, services
 from blueprints.dashboard import organizer as organizer_services
+from blueprints.dashboard.blueprint import bp
 from blueprints.feedback.constants import GOAL_STATUSES, REQUEST_STATUSES
 from blueprints.feedback.services import follow_up_state
 from extensions import db

@@ -2,7 +2,7 @@
 
 import click
 
-from blueprints.feedback import bp
+from blueprints.feedback.blueprint import bp
 from extensions import db
 
 

@@ -16,7 +16,8 @@ from blueprints.common.forms import EmptyForm
 from blueprints.common.nav import register_nav
 from blueprints.common.pagination import paginate
 from blueprints.common.timefmt import as_utc, today_wib
-from blueprints.feedback import bp, plans, services, upward, workshop_link
+from blueprints.feedback import plans, services, upward, workshop_link
+from blueprints.feedback.blueprint import bp
 from blueprints.feedback.constants import (
     BERAKHLAK,
     COMPETENCIES,

@@ -1,5 +1,1 @@
-from flask import Blueprint
-
-bp = Blueprint("notifications", __name__, url_prefix="/notifikasi")
-
-from blueprints.notifications import routes  # noqa: E402,F401
+"""In-app notifications and the e-mail outbox (product.md §3.4)."""

@@ -5,7 +5,8 @@ from sqlalchemy import select
 from blueprints.common.forms import EmptyForm
 from blueprints.common.htmx import is_htmx, redirect_after_post
 from blueprints.common.pagination import paginate
-from blueprints.notifications import bp, services
+from blueprints.notifications import services
+from blueprints.notifications.blueprint import bp
 from blueprints.notifications.models import Notification
 from extensions import db
 

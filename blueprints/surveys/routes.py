@@ -9,7 +9,8 @@ from blueprints.auth.access import role_required
 from blueprints.common.db import db_id
 from blueprints.common.htmx import is_htmx, is_partial, redirect_after_post, render, trigger
 from blueprints.common.nav import register_nav
-from blueprints.surveys import bp, exports, presenters, services
+from blueprints.surveys import exports, presenters, services
+from blueprints.surveys.blueprint import bp
 from blueprints.surveys.forms import (
     ActionPlanForm,
     ReviewForm,
@@ -225,3 +226,6 @@ def review_plan(wave_id: int, plan_id: int):
     return redirect(
         url_for("surveys.results", wave_id=wave.id, unit=unit.id) + "#rencana-aksi", 303
     )
+
+
+from blueprints.surveys import routes_admin  # noqa: E402,F401  (admin views; split next)

@@ -9,7 +9,8 @@ from blueprints.auth.access import role_required
 from blueprints.auth.models import Unit
 from blueprints.common.forms import EmptyForm
 from blueprints.common.htmx import is_partial, redirect_after_post, trigger
-from blueprints.surveys import bp, services
+from blueprints.surveys import services
+from blueprints.surveys.blueprint import bp
 from blueprints.surveys.forms import DimensionForm, InstrumentForm, QuestionForm, WaveForm
 from blueprints.surveys.scoring import tree_key
 from extensions import db

@@ -27,7 +27,8 @@ from blueprints.common.forms import EmptyForm
 from blueprints.common.htmx import is_htmx, redirect_after_post, render, trigger
 from blueprints.common.nav import register_nav
 from blueprints.common.timefmt import to_wib, today_wib
-from blueprints.workshops import bp, services
+from blueprints.workshops import services
+from blueprints.workshops.blueprint import bp
 from blueprints.workshops.forms import (
     AddPeopleForm,
     CatalogueForm,

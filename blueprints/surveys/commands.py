@@ -2,7 +2,7 @@
 
 import click
 
-from blueprints.surveys import bp
+from blueprints.surveys.blueprint import bp
 from extensions import db
 
 bp.cli.short_help = "Survei: instrumen bawaan dan penutupan gelombang."
