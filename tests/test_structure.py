@@ -111,7 +111,8 @@ def test_blueprint_packages_import_nothing_of_their_own():
             if isinstance(node, ast.ImportFrom) and node.module:
                 if node.level or node.module.startswith(package):
                     offenders.append(package)
-            elif isinstance(node, ast.Import):
-                if any(a.name.startswith(package + ".") for a in node.names):
-                    offenders.append(package)
+            elif isinstance(node, ast.Import) and any(
+                a.name.startswith(package + ".") for a in node.names
+            ):
+                offenders.append(package)
     assert offenders == []

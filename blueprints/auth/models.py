@@ -109,11 +109,6 @@ class Employee(UserMixin, db.Model):
     def stored_roles(self) -> set[str]:
         return {row.role for row in self.role_rows}
 
-    def has_role(self, role: str) -> bool:
-        from blueprints.auth.access import has_role
-
-        return has_role(self, role)
-
     @property
     def first_name(self) -> str:
         return self.name.split(",")[0].split(" ")[0]
