@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 from blueprints.common.timefmt import today_wib, utcnow
+from blueprints.feedback.giving import snapshot
 from blueprints.feedback.models import (
     Feedback,
     FeedbackRequest,
@@ -12,7 +13,6 @@ from blueprints.feedback.models import (
     UpwardParticipation,
     UpwardRound,
 )
-from blueprints.feedback.services import snapshot
 from extensions import db
 
 

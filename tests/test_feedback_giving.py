@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from blueprints.common.timefmt import today_wib
+from blueprints.feedback.giving import snapshot
 from blueprints.feedback.models import (
     Feedback,
     FeedbackAddendum,
@@ -15,7 +16,6 @@ from blueprints.feedback.models import (
     FollowUp,
     SentFeedbackIsImmutable,
 )
-from blueprints.feedback.services import snapshot
 from blueprints.notifications.models import Notification
 from extensions import db
 from tests import factories_feedback as ff

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from blueprints.admin.models import AuditEntry
 from blueprints.auth.models import Employee
-from blueprints.feedback import services
+from blueprints.feedback import counts, visibility
 from blueprints.feedback.models import Feedback
 from extensions import db
 from tests import factories
@@ -32,21 +32,21 @@ def test_can_read_and_its_sql_twin_agree(app, org):
     ]
     people = [v for v in vars(org).values() if isinstance(v, Employee)]
     for person in people:
-        in_python = {fb.id for fb in items if services.can_read(person, fb)}
+        in_python = {fb.id for fb in items if visibility.can_read(person, fb)}
         in_sql = set(
-            db.session.scalars(select(Feedback.id).where(services.readable_condition(person)))
+            db.session.scalars(select(Feedback.id).where(visibility.readable_condition(person)))
         )
         assert in_python == in_sql, person.name
     # Spot checks of the rule itself.
     sent_a1, draft_a2, camat_lurah = items[0], items[1], items[2]
-    assert services.can_read(org.camat, sent_a1)  # a leader above the receiver
-    assert not services.can_read(org.camat, draft_a2)  # drafts: the author only
-    assert not services.can_read(org.staff_a2, sent_a1)  # a peer
-    assert not services.can_read(org.lurah_b, sent_a1)  # a peer leader
-    assert not services.can_read(org.admin, sent_a1) and not services.can_read(
+    assert visibility.can_read(org.camat, sent_a1)  # a leader above the receiver
+    assert not visibility.can_read(org.camat, draft_a2)  # drafts: the author only
+    assert not visibility.can_read(org.staff_a2, sent_a1)  # a peer
+    assert not visibility.can_read(org.lurah_b, sent_a1)  # a peer leader
+    assert not visibility.can_read(org.admin, sent_a1) and not visibility.can_read(
         org.organizer, sent_a1
     )
-    assert not services.can_read(org.staff_a1, camat_lurah)  # below the receiver
+    assert not visibility.can_read(org.staff_a1, camat_lurah)  # below the receiver
 
 
 class TestDemoAccountsWalk:
@@ -230,7 +230,7 @@ def test_admin_counts_are_right(app, org):
     ff.feedback(org.lurah_a, org.staff_a2, days_ago=100)
     ff.feedback(org.lurah_a, org.staff_a2, sent=False)
     ff.request(org.staff_b1, org.lurah_b)
-    rows, totals = services.admin_counts()
+    rows, totals = counts.admin_counts()
     names = [row["name"] for row in rows]
     assert names.index("Kecamatan Uji") < names.index("Sekretariat") < names.index("Kelurahan A")
     kel_a = next(row for row in rows if row["name"] == "Kelurahan A")

@@ -25,11 +25,11 @@ from sqlalchemy.exc import IntegrityError
 
 from blueprints.common.timefmt import to_wib, today_wib
 from blueprints.dashboard.models import DeliveredNotice
-from blueprints.feedback import services as feedback_services
+from blueprints.feedback import followups as feedback_followups
 from blueprints.feedback import upward as feedback_upward
 from blueprints.feedback.models import UpwardRound
 from blueprints.notifications.models import Notification
-from blueprints.surveys import waves as survey_waves
+from blueprints.surveys import services as survey_services
 from blueprints.surveys.models import SurveyWave
 from extensions import db
 
@@ -80,7 +80,7 @@ def _survey_reminders(today: date, result: DueResult) -> None:
         notice = _claim(SURVEY_REMINDER, wave.id)
         if notice is None:
             continue
-        notice.recipients = survey_waves.send_reminders(wave, actor=None)
+        notice.recipients = survey_services.send_reminders(wave, actor=None)
         db.session.commit()
         result.survey_reminders += 1
         result.survey_people += notice.recipients
@@ -112,7 +112,7 @@ def notify_due(today: date | None = None) -> DueResult:
     """Needs a request context (links are built with url_for)."""
     today = today or today_wib()
     result = DueResult()
-    result.follow_ups = feedback_services.remind_due_follow_ups(FOLLOW_UP_DAYS)
+    result.follow_ups = feedback_followups.remind_due_follow_ups(FOLLOW_UP_DAYS)
     db.session.commit()
     _survey_reminders(today, result)
     _upward_openings(today, result)

@@ -14,7 +14,7 @@ from blueprints.dashboard import exports, mydata, services
 from blueprints.dashboard import organizer as organizer_services
 from blueprints.dashboard.blueprint import bp
 from blueprints.feedback.constants import GOAL_STATUSES, REQUEST_STATUSES
-from blueprints.feedback.services import follow_up_state
+from blueprints.feedback.followups import follow_up_state
 from extensions import db
 
 register_nav("dashboard.home", _l("Beranda"), lambda user: True, order=0)

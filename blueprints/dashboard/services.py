@@ -36,15 +36,16 @@ from blueprints.auth.access import (
 )
 from blueprints.auth.models import Employee, Unit
 from blueprints.common.timefmt import format_wib, today_wib, utcnow, wib_to_utc
-from blueprints.feedback import services as feedback_services
+from blueprints.feedback import followups as feedback_followups
+from blueprints.feedback import receiving as feedback_receiving
+from blueprints.feedback import requesting as feedback_requesting
+from blueprints.feedback import team as feedback_team
 from blueprints.feedback import upward as feedback_upward
 from blueprints.feedback.models import DevelopmentGoal, Feedback, FeedbackRequest, FollowUp
 from blueprints.feedback.plans import goals_of
-from blueprints.surveys import answering as survey_answering
-from blueprints.surveys import plans as survey_plans
 from blueprints.surveys import presenters as survey_presenters
-from blueprints.surveys import results as survey_results
 from blueprints.surveys import scoring as survey_scoring
+from blueprints.surveys import services as survey_services
 from blueprints.surveys.models import SurveyActionPlan, SurveyWave
 from blueprints.workshops import services as workshop_services
 from blueprints.workshops.models import (
@@ -124,7 +125,7 @@ class Home:
     upcoming: list[Registration]
     unread_feedback: Listing
     follow_ups: Listing
-    surveys: list  # surveys.answering.OpenWave, not answered yet
+    surveys: list  # surveys.services.OpenWave, not answered yet
     upward: object | None  # feedback.upward.Eligibility when a round waits for my answer
     leader: bool = False
     requests: Listing = field(default_factory=lambda: Listing([], 0))
@@ -170,7 +171,7 @@ def follow_ups_due_stmt(user, today: date | None = None):
     """feedback's open follow-ups of mine, those due within the window."""
     today = today or today_wib()
     return (
-        feedback_services.open_follow_ups_stmt(user)
+        feedback_followups.open_follow_ups_stmt(user)
         .where(FollowUp.due_on <= today + timedelta(days=FOLLOW_UP_WINDOW_DAYS))
         .order_by(FollowUp.due_on, FollowUp.id)
     )
@@ -178,7 +179,7 @@ def follow_ups_due_stmt(user, today: date | None = None):
 
 def to_confirm_stmt(user, today: date | None = None):
     """feedback's to-confirm rule, done ones first (they wait on me alone)."""
-    return feedback_services.to_confirm_stmt(user, today).order_by(
+    return feedback_followups.to_confirm_stmt(user, today).order_by(
         FollowUp.done_at.is_(None), FollowUp.due_on, FollowUp.id
     )
 
@@ -243,12 +244,12 @@ def home(user) -> Home:
         upcoming=workshop_services.upcoming_sessions_for(user, limit=HOME_LIMIT),
         unread_feedback=_listing(unread_feedback_stmt(user)),
         follow_ups=_listing(follow_ups_due_stmt(user)),
-        surveys=[w for w in survey_answering.open_waves_for(user) if not w.answered],
+        surveys=[w for w in survey_services.open_waves_for(user) if not w.answered],
         upward=upward_state if upward_state.can_answer else None,
     )
     if has_role(user, "leader"):
         data.leader = True
-        data.requests = _listing(feedback_services.queue_stmt(user))
+        data.requests = _listing(feedback_requesting.queue_stmt(user))
         data.approvals = workshop_services.pending_approvals_for(user)
         data.to_confirm = _listing(to_confirm_stmt(user))
         data.goals = _listing(goals_to_agree_stmt(user))
@@ -270,7 +271,7 @@ class Career:
     feedback: Listing
     follow_ups: list[FollowUp]
     goals: list[DevelopmentGoal]
-    surveys: list  # surveys.answering.OpenWave
+    surveys: list  # surveys.services.OpenWave
     upward: object  # feedback.upward.Eligibility
 
 
@@ -289,7 +290,7 @@ def career(user) -> Career:
             .limit(20)
         )
     )
-    received = feedback_services.received_stmt(user)
+    received = feedback_receiving.received_stmt(user)
     return Career(
         year=year,
         ledger=ledger,
@@ -297,9 +298,9 @@ def career(user) -> Career:
         upcoming=workshop_services.upcoming_sessions_for(user, limit=10),
         external=external,
         feedback=_listing(received, limit=HOME_LIMIT),
-        follow_ups=feedback_services.my_open_follow_ups(user, limit=20),
+        follow_ups=feedback_followups.my_open_follow_ups(user, limit=20),
         goals=goals_of(user),
-        surveys=survey_answering.open_waves_for(user),
+        surveys=survey_services.open_waves_for(user),
         upward=feedback_upward.eligibility(user),
     )
 
@@ -521,7 +522,7 @@ def unit_in_scope_or_404(leader, unit_id: int | None) -> Unit | None:
 class IndexRow:
     unit: object  # surveys.scoring.UnitInfo
     level: int
-    cells: list  # surveys.results.UnitIndices or None, one per wave (oldest first)
+    cells: list  # surveys.services.UnitIndices or None, one per wave (oldest first)
 
     def _last_two(self, attr: str) -> tuple[float | None, float | None]:
         values = [getattr(c, attr) for c in self.cells if c is not None and c.visible]
@@ -580,9 +581,9 @@ def survey_trend(leader, shown: set[int] | None = None) -> SurveyTrend:
     """Readiness and resistance index per unit of the subtree (or of `shown`) over the latest
     waves of one instrument, read through the surveys blueprint (its thresholds and guard
     applied)."""
-    readiness_flag, resistance_flag = survey_results.flag_thresholds()
+    readiness_flag, resistance_flag = survey_services.flag_thresholds()
     chosen: list[SurveyWave] = []
-    visible = survey_results.results_waves_for(leader)
+    visible = survey_services.results_waves_for(leader)
     for wave in visible[: TREND_WAVES * 2]:
         if chosen and wave.instrument_id != chosen[0].instrument_id:
             continue
@@ -594,7 +595,7 @@ def survey_trend(leader, shown: set[int] | None = None) -> SurveyTrend:
     chosen.reverse()
     units = led_units(leader)
     per_wave = [
-        {item.unit.id: item for item in survey_results.indices_by_unit(units, wave, shown)}
+        {item.unit.id: item for item in survey_services.indices_by_unit(units, wave, shown)}
         for wave in chosen
     ]
     infos = {}
@@ -657,8 +658,8 @@ def open_requests_in_scope(leader) -> int:
 
 
 def overdue_stmt(leader):
-    filters = feedback_services.TeamFilter(show="overdue", sort="last")
-    return feedback_services.team_stmt(leader, filters)
+    filters = feedback_team.TeamFilter(show="overdue", sort="last")
+    return feedback_team.team_stmt(leader, filters)
 
 
 def _unit_names(ids: set[int]) -> dict[int, str]:
@@ -679,8 +680,8 @@ def leader_dashboard(
     totals = scope_totals(rows, led)
     units = rows if shown is None else [row for row in rows if row.id in shown]
     trend = survey_trend(leader, shown)
-    plans = survey_plans.plans_for_units(sorted(subtree_unit_ids(leader)), limit=LIST_LIMIT)
-    summary = feedback_services.team_summary(leader)
+    plans = survey_services.plans_for_units(sorted(subtree_unit_ids(leader)), limit=LIST_LIMIT)
+    summary = feedback_team.team_summary(leader)
     pns, pppk = jp_floor()
     return LeaderDashboard(
         figures=f,
@@ -695,7 +696,7 @@ def leader_dashboard(
             int(summary["overdue"]),
         ),
         cadence_days=get_setting("feedback_cadence_days"),
-        requests_to_me=feedback_services.open_request_count(leader),
+        requests_to_me=feedback_requesting.open_request_count(leader),
         requests_in_scope=open_requests_in_scope(leader),
         surveys=trend,
         plans=plans,

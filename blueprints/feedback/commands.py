@@ -13,7 +13,7 @@ def remind(days):
     feedback rounds whose closing date has passed."""
     from flask import current_app
 
-    from blueprints.feedback.services import remind_due_follow_ups
+    from blueprints.feedback.followups import remind_due_follow_ups
     from blueprints.feedback.upward import close_due_rounds
 
     with current_app.test_request_context(base_url=current_app.config["PUBLIC_BASE_URL"]):

@@ -13,6 +13,7 @@ from blueprints.common.anonymity import random_id
 from blueprints.common.demo import DemoContext, demo_seeder
 from blueprints.common.timefmt import today_wib, utcnow, wib_to_utc
 from blueprints.feedback import workshop_link
+from blueprints.feedback.giving import snapshot
 from blueprints.feedback.models import (
     DevelopmentGoal,
     Feedback,
@@ -28,7 +29,6 @@ from blueprints.feedback.models import (
     UpwardParticipation,
     UpwardRound,
 )
-from blueprints.feedback.services import snapshot
 from blueprints.notifications.services import notify
 from extensions import db
 

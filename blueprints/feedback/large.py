@@ -75,7 +75,7 @@ REFLECTIONS = [
 
 
 def _snapshot(row: dict, values, competencies, follow_ups, workshops) -> dict:
-    """The shape of feedback.services.snapshot()."""
+    """The shape of feedback.giving.snapshot()."""
     return {
         "receiver_id": row["receiver_id"],
         "request_id": row["request_id"],

@@ -16,8 +16,8 @@ from blueprints.auth import access
 from blueprints.auth.models import Employee
 from blueprints.common.timefmt import utcnow
 from blueprints.feedback import workshop_link
+from blueprints.feedback.errors import InvalidAction, NotAllowed
 from blueprints.feedback.models import DevelopmentGoal, Feedback, SelfReflection
-from blueprints.feedback.services import InvalidAction, NotAllowed
 from blueprints.notifications.services import notify, register_kind
 from extensions import db
 

@@ -35,8 +35,8 @@ from blueprints.common import anonymity
 from blueprints.common.db import is_sqlite
 from blueprints.common.timefmt import today_wib, utcnow
 from blueprints.feedback.constants import UPWARD_STATEMENTS
+from blueprints.feedback.errors import InvalidAction
 from blueprints.feedback.models import UpwardAnswer, UpwardParticipation, UpwardRound
-from blueprints.feedback.services import InvalidAction
 from blueprints.notifications.services import notify, register_kind
 from extensions import db
 

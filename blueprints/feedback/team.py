@@ -1,0 +1,183 @@
+"""The leader's team view: one row per person below (last feedback, follow-ups, requests), the
+cadence and who is overdue, and one member's page."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask import abort
+from sqlalchemy import and_, case, func, literal, or_, select
+from sqlalchemy.orm import selectinload
+
+from blueprints.admin.settings import get_setting
+from blueprints.auth import access
+from blueprints.auth.models import Employee, Unit
+from blueprints.common.timefmt import today_wib, utcnow
+from blueprints.feedback.models import Feedback, FeedbackRequest, FollowUp
+from blueprints.feedback.visibility import readable_condition
+from extensions import db
+
+TEAM_SORTS = ("name", "unit", "last", "followups", "requests")
+
+
+TEAM_SHOWS = ("all", "overdue", "followups", "requests")
+
+
+@dataclass
+class TeamFilter:
+    q: str = ""
+    unit_id: int | None = None
+    show: str = "all"
+    sort: str = "name"
+    direction: str = "asc"
+
+
+def cadence_cutoff():
+    return utcnow() - timedelta(days=get_setting("feedback_cadence_days"))
+
+
+def team_stmt(leader, filters: TeamFilter):
+    """One row per active person under the leader: last sent feedback, open and overdue
+    follow-ups, pending requests, and the overdue flag — aggregated in SQL, whatever the size."""
+    scope_units = access.subtree_unit_ids_stmt(leader)
+    in_scope = select(Employee.id).where(Employee.unit_id.in_(scope_units))
+    today = today_wib()
+    last = (
+        select(Feedback.receiver_id.label("pid"), func.max(Feedback.sent_at).label("last_sent"))
+        .where(Feedback.status == "sent", Feedback.receiver_id.in_(in_scope))
+        .group_by(Feedback.receiver_id)
+        .subquery()
+    )
+    follow = (
+        select(
+            Feedback.receiver_id.label("pid"),
+            func.count(FollowUp.id).label("open"),
+            func.sum(
+                case((and_(FollowUp.done_at.is_(None), FollowUp.due_on < today), 1), else_=0)
+            ).label("overdue"),
+        )
+        .join(FollowUp, FollowUp.feedback_id == Feedback.id)
+        .where(
+            Feedback.status == "sent",
+            Feedback.receiver_id.in_(in_scope),
+            FollowUp.confirmed_at.is_(None),
+        )
+        .group_by(Feedback.receiver_id)
+        .subquery()
+    )
+    pending = (
+        select(FeedbackRequest.requester_id.label("pid"), func.count().label("pending"))
+        .where(FeedbackRequest.status == "open", FeedbackRequest.requester_id.in_(in_scope))
+        .group_by(FeedbackRequest.requester_id)
+        .subquery()
+    )
+    open_count = func.coalesce(follow.c.open, 0)
+    overdue_count = func.coalesce(follow.c.overdue, 0)
+    pending_count = func.coalesce(pending.c.pending, 0)
+    cutoff = cadence_cutoff()
+    is_overdue = case(
+        (or_(last.c.last_sent.is_(None), last.c.last_sent < cutoff), literal(1)), else_=literal(0)
+    )
+    stmt = (
+        select(
+            Employee.id,
+            Employee.name,
+            Employee.nip,
+            Employee.jabatan,
+            Unit.id.label("unit_id"),
+            Unit.name.label("unit_name"),
+            last.c.last_sent,
+            open_count.label("open_follow_ups"),
+            overdue_count.label("overdue_follow_ups"),
+            pending_count.label("pending_requests"),
+            is_overdue.label("overdue"),
+        )
+        .join(Unit, Unit.id == Employee.unit_id)
+        .outerjoin(last, last.c.pid == Employee.id)
+        .outerjoin(follow, follow.c.pid == Employee.id)
+        .outerjoin(pending, pending.c.pid == Employee.id)
+        .where(
+            Employee.unit_id.in_(scope_units),
+            Employee.id != leader.id,
+            Employee.active.is_(True),
+        )
+    )
+    if filters.q:
+        escaped = filters.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        pattern = f"%{escaped}%"
+        stmt = stmt.where(
+            or_(Employee.name.ilike(pattern, escape="\\"), Employee.nip.like(pattern, escape="\\"))
+        )
+    if filters.unit_id:
+        stmt = stmt.where(Employee.unit_id == filters.unit_id)
+    if filters.show == "overdue":
+        stmt = stmt.where(or_(last.c.last_sent.is_(None), last.c.last_sent < cutoff))
+    elif filters.show == "followups":
+        stmt = stmt.where(open_count > 0)
+    elif filters.show == "requests":
+        stmt = stmt.where(pending_count > 0)
+    primary, tiebreak = {
+        "name": ([Employee.name], []),
+        "unit": ([Unit.name], [Employee.name]),
+        "last": ([last.c.last_sent.is_not(None), last.c.last_sent], [Employee.name]),
+        "followups": ([open_count], [Employee.name]),
+        "requests": ([pending_count], [Employee.name]),
+    }[filters.sort if filters.sort in TEAM_SORTS else "name"]
+    if filters.direction == "desc":
+        primary = [column.desc() for column in primary]
+    columns = [*primary, *tiebreak]
+    return stmt.order_by(*columns, Employee.id)
+
+
+def team_units(leader) -> list[tuple[int, str]]:
+    rows = db.session.execute(
+        select(Unit.id, Unit.name)
+        .where(Unit.id.in_(access.subtree_unit_ids_stmt(leader)))
+        .order_by(Unit.path)
+    )
+    return [(uid, name) for uid, name in rows]
+
+
+def team_summary(leader) -> dict:
+    """Totals for the head of the team view: people, overdue, open requests to me."""
+    scope_units = access.subtree_unit_ids_stmt(leader)
+    people = select(Employee.id).where(
+        Employee.unit_id.in_(scope_units), Employee.id != leader.id, Employee.active.is_(True)
+    )
+    recent = (
+        select(Feedback.receiver_id)
+        .where(Feedback.status == "sent", Feedback.sent_at >= cadence_cutoff())
+        .where(Feedback.receiver_id.in_(people))
+        .distinct()
+    )
+    total, covered = db.session.execute(
+        select(
+            select(func.count()).select_from(people.subquery()).scalar_subquery(),
+            select(func.count()).select_from(recent.subquery()).scalar_subquery(),
+        )
+    ).one()
+    return {"people": total or 0, "covered": covered or 0, "overdue": (total or 0) - (covered or 0)}
+
+
+def person_in_team_or_404(employee_id: int, leader) -> Employee:
+    employee = db.session.get(Employee, employee_id)
+    if employee is None or not access.is_above(leader, employee):
+        abort(404)
+    return employee
+
+
+def last_sent_for(employee: Employee):
+    return db.session.scalar(
+        select(func.max(Feedback.sent_at)).where(
+            Feedback.receiver_id == employee.id, Feedback.status == "sent"
+        )
+    )
+
+
+def feedback_about_stmt(viewer, employee: Employee):
+    """Feedback the viewer may read about one person of their team."""
+    return (
+        select(Feedback)
+        .where(Feedback.receiver_id == employee.id, readable_condition(viewer))
+        .options(selectinload(Feedback.author), selectinload(Feedback.follow_ups))
+        .order_by(func.coalesce(Feedback.sent_at, Feedback.updated_at).desc(), Feedback.id.desc())
+    )
