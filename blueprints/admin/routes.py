@@ -30,6 +30,7 @@ from blueprints.common.forms import EmptyForm
 from blueprints.common.htmx import redirect_after_post, render
 from blueprints.common.nav import register_nav
 from blueprints.common.pagination import paginate
+from blueprints.common.refusals import refusals
 from extensions import db
 
 register_nav("admin.index", _l("Administrasi"), lambda user: has_role(user, "admin"), order=90)
@@ -48,6 +49,32 @@ def _attach(form, error: services.AdminError) -> None:
         )
     else:
         flash(str(error.message), "error")
+
+
+def _submit(form, save, done, page):
+    """The create/update shape, written once: validate the form, call the service (which
+    audits), commit, flash and redirect. ``done(result)`` gives the (message, URL) of success;
+    an invalid or refused form re-renders ``page()`` (422), a refusal beside its field."""
+    if form.validate_on_submit():
+        try:
+            result = save()
+        except services.AdminError as error:
+            db.session.rollback()
+            _attach(form, error)
+        else:
+            db.session.commit()
+            message, location = done(result)
+            flash(message, "success")
+            return redirect_after_post(location)
+    return page()
+
+
+def _unit_url(unit_id: int, **_kwargs) -> str:
+    return url_for("admin.unit_edit", unit_id=unit_id)
+
+
+def _employee_url(employee_id: int, **_kwargs) -> str:
+    return url_for("admin.employee_edit", employee_id=employee_id)
 
 
 # --- home ----------------------------------------------------------------------------------
@@ -85,19 +112,14 @@ def unit_new():
 @role_required("admin")
 def unit_create():
     form = _unit_create_form()
-    if form.validate_on_submit():
-        try:
-            unit = services.create_unit(
-                form.code.data, form.name.data, form.kind.data, form.parent_id.data
-            )
-        except services.AdminError as error:
-            db.session.rollback()
-            _attach(form, error)
-        else:
-            db.session.commit()
-            flash(_("Unit %(name)s dibuat.", name=unit.name), "success")
-            return redirect_after_post(url_for("admin.unit_edit", unit_id=unit.id))
-    return render_template("admin/unit_new.html", form=form), 422
+    return _submit(
+        form,
+        lambda: services.create_unit(
+            form.code.data, form.name.data, form.kind.data, form.parent_id.data
+        ),
+        lambda unit: (_("Unit %(name)s dibuat.", name=unit.name), _unit_url(unit.id)),
+        lambda: (render_template("admin/unit_new.html", form=form), 422),
+    )
 
 
 def _unit_page(unit, form=None, move_form=None, head_form=None, status=200):
@@ -130,17 +152,12 @@ def unit_edit(unit_id: int):
 def unit_update(unit_id: int):
     unit = services.get_unit_or_404(unit_id)
     form = UnitForm()
-    if form.validate_on_submit():
-        try:
-            services.update_unit(unit, form.code.data, form.name.data, form.kind.data)
-        except services.AdminError as error:
-            db.session.rollback()
-            _attach(form, error)
-        else:
-            db.session.commit()
-            flash(_("Unit disimpan."), "success")
-            return redirect_after_post(url_for("admin.unit_edit", unit_id=unit.id))
-    return _unit_page(unit, form=form, status=422)
+    return _submit(
+        form,
+        lambda: services.update_unit(unit, form.code.data, form.name.data, form.kind.data),
+        lambda _none: (_("Unit disimpan."), _unit_url(unit_id)),
+        lambda: _unit_page(unit, form=form, status=422),
+    )
 
 
 @bp.post("/unit/<int:unit_id>/pindah")
@@ -149,18 +166,12 @@ def unit_move(unit_id: int):
     unit = services.get_unit_or_404(unit_id)
     move_form = UnitMoveForm(prefix="move")
     move_form.parent_id.choices = services.unit_choices(exclude=unit)
-    if move_form.validate_on_submit():
-        try:
-            services.move_unit(unit, move_form.parent_id.data)
-        except services.AdminError as error:
-            db.session.rollback()
-            _attach(move_form, error)
-        else:
-            db.session.commit()
-            flash(_("Unit dipindahkan beserta seluruh sub-unitnya."), "success")
-            return redirect_after_post(url_for("admin.unit_edit", unit_id=unit_id))
-    unit = services.get_unit_or_404(unit_id)
-    return _unit_page(unit, move_form=move_form, status=422)
+    return _submit(
+        move_form,
+        lambda: services.move_unit(unit, move_form.parent_id.data),
+        lambda _none: (_("Unit dipindahkan beserta seluruh sub-unitnya."), _unit_url(unit_id)),
+        lambda: _unit_page(services.get_unit_or_404(unit_id), move_form=move_form, status=422),
+    )
 
 
 @bp.post("/unit/<int:unit_id>/pimpinan")
@@ -169,41 +180,34 @@ def unit_head(unit_id: int):
     unit = services.get_unit_or_404(unit_id)
     head_form = UnitHeadForm(prefix="head")
     head_form.head_id.choices = [("", "-"), *services.head_choices(unit)]
-    if head_form.validate_on_submit():
-        try:
-            services.set_unit_head(unit, head_form.head_id.data)
-        except services.AdminError as error:
-            db.session.rollback()
-            _attach(head_form, error)
-        else:
-            db.session.commit()
-            flash(_("Pimpinan unit disimpan."), "success")
-            return redirect_after_post(url_for("admin.unit_edit", unit_id=unit.id))
-    return _unit_page(unit, head_form=head_form, status=422)
+    return _submit(
+        head_form,
+        lambda: services.set_unit_head(unit, head_form.head_id.data),
+        lambda _none: (_("Pimpinan unit disimpan."), _unit_url(unit_id)),
+        lambda: _unit_page(unit, head_form=head_form, status=422),
+    )
 
 
 def _unit_action(unit_id: int, action, done_message: str):
+    """A button on the unit page; a refusal is answered by the view's ``refusals``."""
     unit = services.get_unit_or_404(unit_id)
     if EmptyForm().validate_on_submit():
-        try:
-            action(unit)
-        except services.AdminError as error:
-            db.session.rollback()
-            flash(str(error.message), "error")
-        else:
-            db.session.commit()
-            flash(done_message, "success")
-    return redirect_after_post(url_for("admin.unit_edit", unit_id=unit_id))
+        action(unit)
+        db.session.commit()
+        flash(done_message, "success")
+    return redirect_after_post(_unit_url(unit_id))
 
 
 @bp.post("/unit/<int:unit_id>/nonaktifkan")
 @role_required("admin")
+@refusals(back=_unit_url)
 def unit_deactivate(unit_id: int):
     return _unit_action(unit_id, services.deactivate_unit, _("Unit dinonaktifkan."))
 
 
 @bp.post("/unit/<int:unit_id>/aktifkan")
 @role_required("admin")
+@refusals(back=_unit_url)
 def unit_reactivate(unit_id: int):
     return _unit_action(unit_id, services.reactivate_unit, _("Unit diaktifkan kembali."))
 
@@ -268,24 +272,19 @@ def employee_new():
 @role_required("admin")
 def employee_create():
     form = _employee_form()
-    if form.validate_on_submit():
-        try:
-            employee = services.create_employee(_employee_data(form))
-        except services.AdminError as error:
-            db.session.rollback()
-            _attach(form, error)
-        else:
-            db.session.commit()
-            flash(
-                _(
-                    "Pegawai %(name)s ditambahkan. Akun belum punya kata sandi: gunakan "
-                    "\u201cSetel ulang kata sandi\u201d untuk memberi kata sandi sementara.",
-                    name=employee.name,
-                ),
-                "success",
-            )
-            return redirect_after_post(url_for("admin.employee_edit", employee_id=employee.id))
-    return render_template("admin/employee_new.html", form=form), 422
+    return _submit(
+        form,
+        lambda: services.create_employee(_employee_data(form)),
+        lambda employee: (
+            _(
+                "Pegawai %(name)s ditambahkan. Akun belum punya kata sandi: gunakan "
+                "\u201cSetel ulang kata sandi\u201d untuk memberi kata sandi sementara.",
+                name=employee.name,
+            ),
+            _employee_url(employee.id),
+        ),
+        lambda: (render_template("admin/employee_new.html", form=form), 422),
+    )
 
 
 def _employee_page(employee, form=None, roles_form=None, status=200, temporary_password=None):
@@ -329,18 +328,12 @@ def employee_edit(employee_id: int):
 def employee_update(employee_id: int):
     employee = services.get_employee_or_404(employee_id)
     form = _employee_form()
-    if form.validate_on_submit():
-        try:
-            services.update_employee(employee, _employee_data(form))
-        except services.AdminError as error:
-            db.session.rollback()
-            _attach(form, error)
-        else:
-            db.session.commit()
-            flash(_("Data pegawai disimpan."), "success")
-            return redirect_after_post(url_for("admin.employee_edit", employee_id=employee_id))
-    employee = services.get_employee_or_404(employee_id)
-    return _employee_page(employee, form=form, status=422)
+    return _submit(
+        form,
+        lambda: services.update_employee(employee, _employee_data(form)),
+        lambda _none: (_("Data pegawai disimpan."), _employee_url(employee_id)),
+        lambda: _employee_page(services.get_employee_or_404(employee_id), form=form, status=422),
+    )
 
 
 @bp.post("/pegawai/<int:employee_id>/peran")
@@ -359,25 +352,22 @@ def employee_roles(employee_id: int):
             return _employee_page(employee, roles_form=roles_form, status=422)
         db.session.commit()
         flash(_("Peran disimpan."), "success")
-    return redirect_after_post(url_for("admin.employee_edit", employee_id=employee_id))
+    return redirect_after_post(_employee_url(employee_id))
 
 
 def _employee_action(employee_id: int, action, done_message: str):
+    """A button on the employee page; a refusal is answered by the view's ``refusals``."""
     employee = services.get_employee_or_404(employee_id)
     if EmptyForm().validate_on_submit():
-        try:
-            action(employee)
-        except services.AdminError as error:
-            db.session.rollback()
-            flash(str(error.message), "error")
-        else:
-            db.session.commit()
-            flash(done_message, "success")
-    return redirect_after_post(url_for("admin.employee_edit", employee_id=employee_id))
+        action(employee)
+        db.session.commit()
+        flash(done_message, "success")
+    return redirect_after_post(_employee_url(employee_id))
 
 
 @bp.post("/pegawai/<int:employee_id>/nonaktifkan")
 @role_required("admin")
+@refusals(back=_employee_url)
 def employee_deactivate(employee_id: int):
     return _employee_action(
         employee_id,
@@ -388,6 +378,7 @@ def employee_deactivate(employee_id: int):
 
 @bp.post("/pegawai/<int:employee_id>/aktifkan")
 @role_required("admin")
+@refusals(back=_employee_url)
 def employee_reactivate(employee_id: int):
     return _employee_action(
         employee_id, services.reactivate_employee, _("Akun diaktifkan kembali.")
@@ -396,18 +387,14 @@ def employee_reactivate(employee_id: int):
 
 @bp.post("/pegawai/<int:employee_id>/reset-sandi")
 @role_required("admin")
+@refusals(back=_employee_url)
 def employee_reset_password(employee_id: int):
     """The temporary password is shown once, in this response only (never stored readable,
     never put in a flash message or a URL)."""
     employee = services.get_employee_or_404(employee_id)
     if not EmptyForm().validate_on_submit():
-        return redirect_after_post(url_for("admin.employee_edit", employee_id=employee_id))
-    try:
-        temporary = services.reset_password(employee, _me())
-    except services.AdminError as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
-        return redirect_after_post(url_for("admin.employee_edit", employee_id=employee_id))
+        return redirect_after_post(_employee_url(employee_id))
+    temporary = services.reset_password(employee, _me())
     db.session.commit()
     return _employee_page(employee, temporary_password=temporary)
 

@@ -17,15 +17,15 @@ from blueprints.admin.models import AuditEntry
 from blueprints.auth import nip as nip_rules
 from blueprints.auth.models import Employee, EmployeeRole, Unit
 from blueprints.auth.services import end_all_sessions
+from blueprints.common.refusals import Refused
 from extensions import db
 
 
-class AdminError(Exception):
+class AdminError(Refused):
     """A rule refused the change. `field` names the form field the message belongs to (or None)."""
 
     def __init__(self, message, field: str | None = None):
         super().__init__(message)
-        self.message = message
         self.field = field
 
 
