@@ -21,7 +21,8 @@ from blueprints.feedback.models import (
     FeedbackWorkshop,
     FollowUp,
 )
-from blueprints.surveys import services as survey_services
+from blueprints.surveys import builder as survey_builder
+from blueprints.surveys import waves as survey_waves
 from blueprints.surveys.models import (
     SurveyParticipation,
     SurveyResponse,
@@ -190,7 +191,7 @@ def goal(
 
 
 def wave(units, *, title=None, status="open", opens=-3, closes=10, live=False) -> SurveyWave:
-    inst, _created = survey_services.install_builtin_instrument()
+    inst, _created = survey_builder.install_builtin_instrument()
     today = today_wib()
     row = SurveyWave(
         instrument_id=inst.id,
@@ -448,7 +449,7 @@ def bulk_org(employees: int) -> SimpleNamespace:
     # open live one, both over the whole organisation.
     closed = wave([root], title="Gelombang lalu", opens=-40, closes=-30)
     _responses(closed, people[::10])
-    survey_services.close_wave(closed)
+    survey_waves.close_wave(closed)
     live = wave([root], title="Gelombang kini", live=True)
     _responses(live, people[::10], on=today_wib() - timedelta(days=1))
     db.session.commit()

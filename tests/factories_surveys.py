@@ -9,7 +9,7 @@ from sqlalchemy import insert
 
 from blueprints.common.anonymity import random_id
 from blueprints.common.timefmt import today_wib
-from blueprints.surveys import scoring, services
+from blueprints.surveys import scoring, waves
 from blueprints.surveys.models import (
     SurveyAnswer,
     SurveyDimension,
@@ -168,7 +168,7 @@ def participate(w: SurveyWave, people) -> None:
 
 
 def close(w: SurveyWave) -> None:
-    services.close_wave(w)
+    waves.close_wave(w)
     db.session.commit()
 
 

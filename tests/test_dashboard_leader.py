@@ -235,9 +235,9 @@ def test_survey_indices_come_from_the_surveys_blueprint_with_thresholds(org, cli
     fd._responses(closed, kel_a_people)
     fd._responses(closed, [org.staff_b1, org.lurah_b])
     fd._responses(closed, [fd.employee_in(org.kec, f"K{i}") for i in range(5)])
-    from blueprints.surveys import services as survey_services
+    from blueprints.surveys import waves as survey_waves
 
-    survey_services.close_wave(closed)
+    survey_waves.close_wave(closed)
     db.session.commit()
     _fresh()
     trend = services.survey_trend(db.session.get(Employee, org.camat.id))

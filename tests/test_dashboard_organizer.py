@@ -7,7 +7,7 @@ from flask import g
 
 from blueprints.common.timefmt import utcnow
 from blueprints.dashboard import organizer as organizer_services
-from blueprints.surveys import services as survey_services
+from blueprints.surveys import waves as survey_waves
 from blueprints.workshops.models import Evaluation, Topic
 from extensions import db
 from tests import factories_dashboard as fd
@@ -98,7 +98,7 @@ def test_demand_merges_feedback_plans_and_weak_survey_dimensions(app, org, clien
     # the four resistance dimensions (mean 4 > 3.0) is flagged in Kelurahan A and the kecamatan.
     wave = fd.wave([org.kec], opens=-30, closes=-20)
     fd._responses(wave, [fd.employee_in(org.kel_a, f"Responden {i}") for i in range(5)])
-    survey_services.close_wave(wave)
+    survey_waves.close_wave(wave)
     db.session.commit()
 
     _fresh()

@@ -7,7 +7,7 @@ from sqlalchemy import DateTime, func, inspect, select
 
 from blueprints.admin.models import AuditEntry
 from blueprints.common.timefmt import today_wib
-from blueprints.surveys import services
+from blueprints.surveys import answering, results, scoring
 from blueprints.surveys.models import (
     SurveyAnswer,
     SurveyDraft,
@@ -82,7 +82,7 @@ def test_responses_come_back_in_no_order_that_follows_submission(app, org):
     people = [factories.employee(org.kel_a, f"Penjawab {i}") for i in range(12)]
     for i, person in enumerate(people):
         with app.test_request_context():
-            services.submit(
+            answering.submit(
                 w, person, {**{q.id: 4 for q in t.items["R1"]}, t.texts[0].id: f"urutan-{i:02d}"}
             )
             db.session.commit()
@@ -108,8 +108,8 @@ def test_responses_come_back_in_no_order_that_follows_submission(app, org):
         for d in db.session.scalars(select(SurveyResponse.submitted_on))
     )
     # The comments the results page shows come in random order.
-    unit = services.scoring.all_units()[org.kec.id]
-    orders = {tuple(services.comments_for(w, unit, None)[0][0][1]) for _ in range(6)}
+    unit = scoring.all_units()[org.kec.id]
+    orders = {tuple(results.comments_for(w, unit, None)[0][0][1]) for _ in range(6)}
     assert len(orders) > 1
 
 
@@ -153,9 +153,9 @@ def test_draft_removal_is_part_of_the_submit_transaction(app, org):
     t = fs.instrument()
     w = fs.wave(t.inst, [org.kec])
     with app.test_request_context():
-        services.save_draft(w, org.staff_a1, {t.items["R1"][0].id: 5})
+        answering.save_draft(w, org.staff_a1, {t.items["R1"][0].id: 5})
         db.session.commit()
-        services.submit(w, org.staff_a1, {t.items["R1"][0].id: 5})
+        answering.submit(w, org.staff_a1, {t.items["R1"][0].id: 5})
         db.session.rollback()  # the transaction fails after everything was written
     assert _count(SurveyDraft) == 1 and _count(SurveyParticipation) == 0
     assert _count(SurveyResponse) == 0
@@ -201,15 +201,15 @@ def test_open_waves_for_and_home_fragment(app, org):
     t = fs.instrument()
     w = fs.wave(t.inst, [org.kel_a])
     fs.wave(t.inst, [org.kel_a], status="draft", title="Draf")
-    assert [o.wave.id for o in services.open_waves_for(org.staff_a1)] == [w.id]
-    assert services.open_waves_for(org.staff_b1) == []
+    assert [o.wave.id for o in answering.open_waves_for(org.staff_a1)] == [w.id]
+    assert answering.open_waves_for(org.staff_b1) == []
     fs.participate(w, [org.staff_a1])
-    assert services.open_waves_for(org.staff_a1)[0].answered is True
+    assert answering.open_waves_for(org.staff_a1)[0].answered is True
     with app.test_request_context():
         from flask import render_template
 
         html = render_template(
-            "surveys/_open_waves.html", open_waves=services.open_waves_for(org.staff_a1)
+            "surveys/_open_waves.html", open_waves=answering.open_waves_for(org.staff_a1)
         )
     assert "Sudah diisi" in html
 

@@ -2,8 +2,8 @@
 
 from sqlalchemy import func, select
 
+from blueprints.surveys import builder
 from blueprints.surveys import instrument as builtin
-from blueprints.surveys import services
 from blueprints.surveys.models import SurveyDimension, SurveyInstrument, SurveyQuestion
 from extensions import db
 from tests import factories_surveys as fs
@@ -16,7 +16,7 @@ def test_builtin_instrument_installs_once_from_the_cli(app, runner):
     second = runner.invoke(args=["surveys", "install-instrument"])
     assert second.exit_code == 0 and "sudah ada" in second.output
     assert db.session.scalar(select(func.count()).select_from(SurveyInstrument)) == 1
-    inst = services.builtin_instrument()
+    inst = builder.builtin_instrument()
     assert [d.name for d in inst.dimensions] == [name for _c, name, _k, _d in builtin.DIMENSIONS]
     constructs = [d.construct for d in inst.dimensions]
     assert constructs.count("readiness") == 4 and constructs.count("resistance") == 4
@@ -25,7 +25,7 @@ def test_builtin_instrument_installs_once_from_the_cli(app, runner):
         assert 3 <= len(items) <= 4, dim.name
         assert any(q.reverse_keyed for q in items), dim.name  # each has a reverse-keyed item
     assert sum(q.kind == "text" for q in inst.questions) == 2
-    assert services.instrument_frozen(inst)
+    assert builder.instrument_frozen(inst)
 
 
 def test_about_page_cites_the_models(org, client, login_as):
@@ -159,7 +159,7 @@ def test_instrument_used_by_a_wave_is_frozen_and_can_be_copied(org, client, logi
     ).one()
     assert len(copy.questions) == 9 and len(copy.dimensions) == 3
     assert {q.dimension.instrument_id for q in copy.questions if q.dimension} == {copy.id}
-    assert not services.instrument_frozen(copy)
+    assert not builder.instrument_frozen(copy)
 
 
 def test_dimension_with_questions_cannot_be_deleted(org, client, login_as):

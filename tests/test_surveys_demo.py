@@ -4,7 +4,7 @@ one unit under the threshold, lower personal valence in Paya Pasir, a leader's a
 from sqlalchemy import select
 
 from blueprints.auth.models import Unit
-from blueprints.surveys import scoring, services
+from blueprints.surveys import answering, results, scoring
 from blueprints.surveys.models import SurveyActionPlan, SurveyWave
 from extensions import db
 
@@ -17,7 +17,7 @@ def test_demo_surveys(demo, client, login_as):
     assert live.min_group == 5
 
     units = {u.code: u for u in db.session.scalars(select(Unit))}
-    indices = {row.unit.code: row for row in services.indices_by_unit([units["KEC"]], live)}
+    indices = {row.unit.code: row for row in results.indices_by_unit([units["KEC"]], live)}
     shown = [code for code, row in indices.items() if row.visible]
     assert len(shown) >= 5
     assert indices["KEL-TER"].visible is False  # under k in the open wave
@@ -33,7 +33,7 @@ def test_demo_surveys(demo, client, login_as):
     ).first()
 
     # The demo staff member has the open wave to answer; the camat sees results with a heatmap.
-    assert [o.answered for o in services.open_waves_for(demo.pegawai)] == [False]
+    assert [o.answered for o in answering.open_waves_for(demo.pegawai)] == [False]
     login_as(demo.camat, password="demo-marelan")
     page = client.get(f"/survei/hasil/{live.id}").get_data(as_text=True)
     assert "chart-heatmap" in page and "Tren dibanding gelombang sebelumnya" in page

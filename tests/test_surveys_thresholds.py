@@ -8,7 +8,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import delete, select
 
-from blueprints.surveys import scoring, services
+from blueprints.surveys import answering, results, scoring
 from blueprints.surveys.models import (
     SurveyAnswer,
     SurveyResponse,
@@ -79,7 +79,7 @@ def test_unit_with_four_responses_shows_and_exports_no_figure_anywhere(
     page = client.get(f"/survei/hasil/{w.id}").get_data(as_text=True)
     assert "1,00" not in page
     # ...and the leader dashboard's service says hidden, with no numbers.
-    by_unit = {u.unit.id: u for u in services.indices_by_unit([org.kec], w)}
+    by_unit = {u.unit.id: u for u in results.indices_by_unit([org.kec], w)}
     assert by_unit[org.kel_b.id].visible is False
     assert by_unit[org.kel_b.id].n is None and by_unit[org.kel_b.id].readiness is None
     assert by_unit[org.kel_a.id].visible is True and by_unit[org.kel_a.id].n == 10
@@ -218,7 +218,7 @@ def test_guard_holds_across_waves(org, client, login_as):
     page = client.get(f"/survei/hasil/{second.id}?unit={org.kel_a.id}").get_data(as_text=True)
     assert "Gelombang satu" in page and "3,00" in page
     assert "5,00" not in page  # A's wave-1 mean would be 5.00
-    view = services.results_view(second, scoring.all_units()[org.kel_a.id])
+    view = results.results_view(second, scoring.all_units()[org.kel_a.id])
     assert [p.visible for p in view.trend] == [False, True]
     assert view.trend[0].readiness is None and view.trend[0].means == {}
 
@@ -227,7 +227,7 @@ def test_open_wave_shows_figures_only_when_live_and_only_up_to_yesterday(org, cl
     t = fs.instrument()
     live = fs.wave(t.inst, [org.kec], k=3, live=True, title="Langsung")
     fs.responses(live, org.kel_a, fs.uniform(t, 4, 3))
-    fs.responses(live, org.kel_a, fs.uniform(t, 1, 3), on=services.today())  # today: not yet
+    fs.responses(live, org.kel_a, fs.uniform(t, 1, 3), on=answering.today())  # today: not yet
     login_as(org.camat)
     page = client.get(f"/survei/hasil/{live.id}").get_data(as_text=True)
     assert "4,00" in page and "Hasil sementara" in page

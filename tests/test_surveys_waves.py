@@ -7,14 +7,14 @@ from sqlalchemy import func, select
 from blueprints.admin.models import AuditEntry
 from blueprints.admin.settings import set_setting
 from blueprints.notifications.models import Notification
-from blueprints.surveys import services
+from blueprints.surveys import answering, waves
 from blueprints.surveys.models import SurveyResultNode, SurveyWave
 from extensions import db
 from tests import factories_surveys as fs
 
 
 def _wave_data(t, org, **overrides):
-    today = services.today()
+    today = answering.today()
     data = {
         "instrument_id": t.inst.id,
         "title": "Gelombang Maret",
@@ -152,11 +152,11 @@ def test_closing_gives_the_rows_of_a_wave_one_transaction_stamp(app, org):
     people = [org.staff_a1, org.staff_a2, org.staff_b1]
     for person in people:
         with app.test_request_context():
-            services.submit(wave, person, {t.items["R1"][0].id: 4})
+            answering.submit(wave, person, {t.items["R1"][0].id: 4})
             db.session.commit()
     stamps = set(db.session.scalars(text("SELECT xmin::text FROM survey_response")))
     assert len(stamps) == 3
-    services.close_wave(wave)
+    waves.close_wave(wave)
     db.session.commit()
     stamps = set(db.session.scalars(text("SELECT xmin::text FROM survey_response")))
     stamps |= set(db.session.scalars(text("SELECT xmin::text FROM survey_participation")))

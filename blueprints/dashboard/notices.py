@@ -29,7 +29,7 @@ from blueprints.feedback import followups as feedback_followups
 from blueprints.feedback import upward as feedback_upward
 from blueprints.feedback.models import UpwardRound
 from blueprints.notifications.models import Notification
-from blueprints.surveys import services as survey_services
+from blueprints.surveys import waves as survey_waves
 from blueprints.surveys.models import SurveyWave
 from extensions import db
 
@@ -80,7 +80,7 @@ def _survey_reminders(today: date, result: DueResult) -> None:
         notice = _claim(SURVEY_REMINDER, wave.id)
         if notice is None:
             continue
-        notice.recipients = survey_services.send_reminders(wave, actor=None)
+        notice.recipients = survey_waves.send_reminders(wave, actor=None)
         db.session.commit()
         result.survey_reminders += 1
         result.survey_people += notice.recipients

@@ -35,8 +35,8 @@ from blueprints.feedback.models import (
     FeedbackWorkshop,
 )
 from blueprints.surveys import instrument as survey_instrument
+from blueprints.surveys import results as survey_results
 from blueprints.surveys import scoring as survey_scoring
-from blueprints.surveys import services as survey_services
 from blueprints.surveys.models import SurveyDimension
 from blueprints.workshops import services as workshop_services
 from blueprints.workshops.models import (
@@ -169,8 +169,8 @@ def evaluations_for(user) -> list[EvaluationRow]:
 
 def _weak_dimensions() -> tuple[list[WeakDimension], object | None]:
     """Flagged dimensions of the latest wave that shows figures, counted over its units."""
-    thresholds = survey_services.flag_thresholds()
-    for wave in survey_services.latest_waves(limit=4):
+    thresholds = survey_results.flag_thresholds()
+    for wave in survey_results.latest_waves(limit=4):
         figures = survey_scoring.figures_for(wave)
         if figures is None:
             continue
@@ -183,7 +183,7 @@ def _weak_dimensions() -> tuple[list[WeakDimension], object | None]:
         flagged: dict[int, int] = {}
         for (_unit_id, dim_id), cell in figures.cells.items():
             dim = dims.get(dim_id)
-            if dim is not None and survey_services.is_flagged(dim, cell, thresholds):
+            if dim is not None and survey_results.is_flagged(dim, cell, thresholds):
                 flagged[dim_id] = flagged.get(dim_id, 0) + 1
         weak = []
         for dim_id, units in flagged.items():

@@ -43,9 +43,11 @@ from blueprints.feedback import team as feedback_team
 from blueprints.feedback import upward as feedback_upward
 from blueprints.feedback.models import DevelopmentGoal, Feedback, FeedbackRequest, FollowUp
 from blueprints.feedback.plans import goals_of
+from blueprints.surveys import answering as survey_answering
+from blueprints.surveys import plans as survey_plans
 from blueprints.surveys import presenters as survey_presenters
+from blueprints.surveys import results as survey_results
 from blueprints.surveys import scoring as survey_scoring
-from blueprints.surveys import services as survey_services
 from blueprints.surveys.models import SurveyActionPlan, SurveyWave
 from blueprints.workshops import services as workshop_services
 from blueprints.workshops.models import (
@@ -125,7 +127,7 @@ class Home:
     upcoming: list[Registration]
     unread_feedback: Listing
     follow_ups: Listing
-    surveys: list  # surveys.services.OpenWave, not answered yet
+    surveys: list  # surveys.answering.OpenWave, not answered yet
     upward: object | None  # feedback.upward.Eligibility when a round waits for my answer
     leader: bool = False
     requests: Listing = field(default_factory=lambda: Listing([], 0))
@@ -244,7 +246,7 @@ def home(user) -> Home:
         upcoming=workshop_services.upcoming_sessions_for(user, limit=HOME_LIMIT),
         unread_feedback=_listing(unread_feedback_stmt(user)),
         follow_ups=_listing(follow_ups_due_stmt(user)),
-        surveys=[w for w in survey_services.open_waves_for(user) if not w.answered],
+        surveys=[w for w in survey_answering.open_waves_for(user) if not w.answered],
         upward=upward_state if upward_state.can_answer else None,
     )
     if has_role(user, "leader"):
@@ -271,7 +273,7 @@ class Career:
     feedback: Listing
     follow_ups: list[FollowUp]
     goals: list[DevelopmentGoal]
-    surveys: list  # surveys.services.OpenWave
+    surveys: list  # surveys.answering.OpenWave
     upward: object  # feedback.upward.Eligibility
 
 
@@ -300,7 +302,7 @@ def career(user) -> Career:
         feedback=_listing(received, limit=HOME_LIMIT),
         follow_ups=feedback_followups.my_open_follow_ups(user, limit=20),
         goals=goals_of(user),
-        surveys=survey_services.open_waves_for(user),
+        surveys=survey_answering.open_waves_for(user),
         upward=feedback_upward.eligibility(user),
     )
 
@@ -522,7 +524,7 @@ def unit_in_scope_or_404(leader, unit_id: int | None) -> Unit | None:
 class IndexRow:
     unit: object  # surveys.scoring.UnitInfo
     level: int
-    cells: list  # surveys.services.UnitIndices or None, one per wave (oldest first)
+    cells: list  # surveys.results.UnitIndices or None, one per wave (oldest first)
 
     def _last_two(self, attr: str) -> tuple[float | None, float | None]:
         values = [getattr(c, attr) for c in self.cells if c is not None and c.visible]
@@ -581,9 +583,9 @@ def survey_trend(leader, shown: set[int] | None = None) -> SurveyTrend:
     """Readiness and resistance index per unit of the subtree (or of `shown`) over the latest
     waves of one instrument, read through the surveys blueprint (its thresholds and guard
     applied)."""
-    readiness_flag, resistance_flag = survey_services.flag_thresholds()
+    readiness_flag, resistance_flag = survey_results.flag_thresholds()
     chosen: list[SurveyWave] = []
-    visible = survey_services.results_waves_for(leader)
+    visible = survey_results.results_waves_for(leader)
     for wave in visible[: TREND_WAVES * 2]:
         if chosen and wave.instrument_id != chosen[0].instrument_id:
             continue
@@ -595,7 +597,7 @@ def survey_trend(leader, shown: set[int] | None = None) -> SurveyTrend:
     chosen.reverse()
     units = led_units(leader)
     per_wave = [
-        {item.unit.id: item for item in survey_services.indices_by_unit(units, wave, shown)}
+        {item.unit.id: item for item in survey_results.indices_by_unit(units, wave, shown)}
         for wave in chosen
     ]
     infos = {}
@@ -680,7 +682,7 @@ def leader_dashboard(
     totals = scope_totals(rows, led)
     units = rows if shown is None else [row for row in rows if row.id in shown]
     trend = survey_trend(leader, shown)
-    plans = survey_services.plans_for_units(sorted(subtree_unit_ids(leader)), limit=LIST_LIMIT)
+    plans = survey_plans.plans_for_units(sorted(subtree_unit_ids(leader)), limit=LIST_LIMIT)
     summary = feedback_team.team_summary(leader)
     pns, pppk = jp_floor()
     return LeaderDashboard(

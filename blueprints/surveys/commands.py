@@ -11,7 +11,7 @@ bp.cli.short_help = "Survei: instrumen bawaan dan penutupan gelombang."
 @bp.cli.command("install-instrument")
 def install_instrument():
     """Install the built-in Indonesian instrument (does nothing when it exists)."""
-    from blueprints.surveys.services import install_builtin_instrument
+    from blueprints.surveys.builder import install_builtin_instrument
 
     inst, created = install_builtin_instrument()
     db.session.commit()
@@ -24,7 +24,7 @@ def install_instrument():
 @bp.cli.command("close-due")
 def close_due():
     """Close the open waves whose closing date has passed and store their results."""
-    from blueprints.surveys.services import close_due_waves
+    from blueprints.surveys.waves import close_due_waves
 
     closed = close_due_waves()
     db.session.commit()

@@ -17,7 +17,7 @@ from blueprints.common.anonymity import random_id
 from blueprints.common.demo import DemoContext, demo_seeder
 from blueprints.common.timefmt import today_wib, utcnow
 from blueprints.notifications.services import notify
-from blueprints.surveys import services
+from blueprints.surveys import builder, waves
 from blueprints.surveys.models import (
     SurveyActionPlan,
     SurveyAnswer,
@@ -166,7 +166,7 @@ def _fill(ctx: DemoContext, wave: SurveyWave, inst, second: bool, exclude: set[i
 
 @demo_seeder(order=40, name="survei kesiapan perubahan")
 def seed_surveys(ctx: DemoContext) -> None:
-    inst, _created = services.install_builtin_instrument()
+    inst, _created = builder.install_builtin_instrument()
     today = today_wib()
     admin, camat, lurah = ctx.people["admin"], ctx.people["camat"], ctx.people["lurah_terjun"]
     root = ctx.units["KEC"]
@@ -190,7 +190,7 @@ def seed_surveys(ctx: DemoContext) -> None:
     n_first = _fill(
         ctx, first, inst, second=False, exclude={admin.id, ctx.people["penyelenggara"].id}
     )
-    services.close_wave(first, actor=admin)
+    waves.close_wave(first, actor=admin)
     first.closed_at = utcnow() - timedelta(days=52)
 
     db.session.add(
@@ -242,7 +242,7 @@ def seed_surveys(ctx: DemoContext) -> None:
     keep_open = {admin.id, ctx.people["penyelenggara"].id, ctx.people["pegawai"].id, lurah.id}
     n_second = _fill(ctx, second, inst, second=True, exclude=keep_open)
     link = f"/survei/{second.id}"
-    for person in db.session.scalars(services.eligible_stmt(second)):
+    for person in db.session.scalars(waves.eligible_stmt(second)):
         notify(
             person,
             "surveys.opened",

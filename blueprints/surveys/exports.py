@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from openpyxl import Workbook
 
 from blueprints.common.exports import csv_response, safe_cell, xlsx_workbook_response
-from blueprints.surveys.services import ResultsView
+from blueprints.surveys.results import ResultsView
 
 
 def _score(value):

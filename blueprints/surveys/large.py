@@ -1,11 +1,11 @@
 """Large data set (product.md §6): 8 survey waves of about 3,500 responses each, in bulk.
 
-The built-in instrument (services.install_builtin_instrument), seven closed quarterly waves and
+The built-in instrument (builder.install_builtin_instrument), seven closed quarterly waves and
 one open wave with live results, each over the whole tree. Respondents get a participation row
 and, apart from it, an anonymous response: a random id, the wave, their unit and the date, no
 time (the rows are written in unrelated orders, responses sorted by their random id). Per-response
 scores come from scoring.score_responses (the SQL the submit path runs, here for the whole wave at
-once) and closed waves are closed with services.close_wave, so that the stored aggregates are
+once) and closed waves are closed with waves.close_wave, so that the stored aggregates are
 exactly what closing computes. Response ids come from the seeded generator (random, not
 sequential) so that the same seed gives the same data set.
 """
@@ -18,7 +18,7 @@ from blueprints.admin.audit import audit
 from blueprints.auth.models import Unit
 from blueprints.common.large import LargeContext, analyze, bulk_insert, large_seeder
 from blueprints.common.timefmt import today_wib, wib_to_utc
-from blueprints.surveys import scoring, services
+from blueprints.surveys import builder, scoring
 from blueprints.surveys.demo import BASE, CHANGE, COMMENTS, RESISTANCE
 from blueprints.surveys.models import (
     SurveyActionPlan,
@@ -50,7 +50,7 @@ def _response_id(rng) -> str:
 def seed_surveys(ctx: LargeContext) -> None:
     rng = ctx.rng
     today = today_wib()
-    inst, _created = services.install_builtin_instrument()
+    inst, _created = builder.install_builtin_instrument()
     dims = dict(
         db.session.execute(
             select(SurveyDimension.id, SurveyDimension.code).where(
@@ -175,7 +175,7 @@ def seed_surveys(ctx: LargeContext) -> None:
 
 
 def _close(wave: SurveyWave) -> None:
-    """services.close_wave for a bulk-loaded wave: the same scoring and the same stored figures
+    """waves.close_wave for a bulk-loaded wave: the same scoring and the same stored figures
     (scoring.score_responses, compute_figures, store_figures), the status and the audit entry.
     Left out: close_wave's rewrite of every row on PostgreSQL so that they share one
     transaction stamp; rows loaded here were all written by this one transaction anyway, and the

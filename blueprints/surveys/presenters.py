@@ -4,7 +4,7 @@ from flask_babel import gettext as _
 
 from blueprints.common.timefmt import format_pattern
 from blueprints.surveys.forms import LIKERT_CHOICES
-from blueprints.surveys.services import ResultsView
+from blueprints.surveys.results import ResultsView
 
 
 def score(value) -> str:

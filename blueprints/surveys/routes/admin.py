@@ -9,7 +9,9 @@ from blueprints.auth.access import role_required
 from blueprints.auth.models import Unit
 from blueprints.common.forms import EmptyForm
 from blueprints.common.htmx import is_partial, redirect_after_post, trigger
-from blueprints.surveys import services
+from blueprints.surveys import builder as survey_builder
+from blueprints.surveys import waves
+from blueprints.surveys.access import Frozen, SurveyError
 from blueprints.surveys.blueprint import bp
 from blueprints.surveys.forms import DimensionForm, InstrumentForm, QuestionForm, WaveForm
 from blueprints.surveys.scoring import tree_key
@@ -21,9 +23,9 @@ from extensions import db
 def manage():
     return render_template(
         "surveys/manage.html",
-        instruments=services.instruments(),
-        waves=services.waves(),
-        builtin=services.builtin_instrument(),
+        instruments=survey_builder.instruments(),
+        waves=waves.waves(),
+        builtin=survey_builder.builtin_instrument(),
         form=EmptyForm(),
     )
 
@@ -32,7 +34,7 @@ def manage():
 @role_required("admin")
 def install_builtin():
     if EmptyForm().validate_on_submit():
-        inst, created = services.install_builtin_instrument()
+        inst, created = survey_builder.install_builtin_instrument()
         db.session.commit()
         flash(
             _("Instrumen bawaan dipasang.") if created else _("Instrumen bawaan sudah ada."),
@@ -48,7 +50,7 @@ def install_builtin():
 def new_instrument():
     form = InstrumentForm()
     if form.validate_on_submit():
-        inst = services.create_instrument(form.name.data, form.description.data)
+        inst = survey_builder.create_instrument(form.name.data, form.description.data)
         db.session.commit()
         flash(_("Instrumen dibuat. Tambahkan dimensi dan pertanyaannya."), "success")
         return redirect(url_for("surveys.builder", instrument_id=inst.id), 303)
@@ -61,7 +63,7 @@ def _builder_context(inst, **forms):
     question_form.set_dimensions(inst)
     return {
         "inst": inst,
-        "frozen": services.instrument_frozen(inst),
+        "frozen": survey_builder.instrument_frozen(inst),
         "meta_form": forms.get("meta_form") or InstrumentForm(obj=inst, formdata=None),
         "dimension_form": forms.get("dimension_form") or DimensionForm(formdata=None),
         "question_form": question_form,
@@ -98,20 +100,20 @@ def _refused(inst, exc):
 @bp.get("/kelola/instrumen/<int:instrument_id>")
 @role_required("admin")
 def builder(instrument_id: int):
-    inst = services.get_instrument_or_404(instrument_id)
+    inst = survey_builder.get_instrument_or_404(instrument_id)
     return _builder_response(inst)
 
 
 @bp.post("/kelola/instrumen/<int:instrument_id>")
 @role_required("admin")
 def update_instrument(instrument_id: int):
-    inst = services.get_instrument_or_404(instrument_id)
+    inst = survey_builder.get_instrument_or_404(instrument_id)
     form = InstrumentForm()
     if not form.validate_on_submit():
         return _builder_response(inst, 422, meta_form=form)
     try:
-        services.update_instrument(inst, form.name.data, form.description.data)
-    except services.SurveyError as exc:
+        survey_builder.update_instrument(inst, form.name.data, form.description.data)
+    except SurveyError as exc:
         return _refused(inst, exc)
     return _after_change(inst, _("Instrumen disimpan."))
 
@@ -119,10 +121,10 @@ def update_instrument(instrument_id: int):
 @bp.post("/kelola/instrumen/<int:instrument_id>/salin")
 @role_required("admin")
 def copy_instrument(instrument_id: int):
-    inst = services.get_instrument_or_404(instrument_id)
+    inst = survey_builder.get_instrument_or_404(instrument_id)
     if not EmptyForm().validate_on_submit():
         return redirect(url_for("surveys.builder", instrument_id=inst.id), 303)
-    copy = services.copy_instrument(inst)
+    copy = survey_builder.copy_instrument(inst)
     db.session.commit()
     flash(_("Salinan dibuat; salinan ini dapat diubah."), "success")
     return redirect_after_post(url_for("surveys.builder", instrument_id=copy.id))
@@ -131,13 +133,15 @@ def copy_instrument(instrument_id: int):
 @bp.post("/kelola/instrumen/<int:instrument_id>/dimensi")
 @role_required("admin")
 def add_dimension(instrument_id: int):
-    inst = services.get_instrument_or_404(instrument_id)
+    inst = survey_builder.get_instrument_or_404(instrument_id)
     form = DimensionForm()
     if not form.validate_on_submit():
         return _builder_response(inst, 422, dimension_form=form)
     try:
-        services.add_dimension(inst, form.name.data, form.construct.data, form.description.data)
-    except services.SurveyError as exc:
+        survey_builder.add_dimension(
+            inst, form.name.data, form.construct.data, form.description.data
+        )
+    except SurveyError as exc:
         return _refused(inst, exc)
     return _after_change(inst, _("Dimensi ditambahkan."))
 
@@ -145,13 +149,13 @@ def add_dimension(instrument_id: int):
 @bp.post("/kelola/dimensi/<int:dimension_id>/hapus")
 @role_required("admin")
 def delete_dimension(dimension_id: int):
-    dim = services.get_dimension_or_404(dimension_id)
+    dim = survey_builder.get_dimension_or_404(dimension_id)
     inst = dim.instrument
     if not EmptyForm().validate_on_submit():
         return redirect(url_for("surveys.builder", instrument_id=inst.id), 303)
     try:
-        services.delete_dimension(dim)
-    except services.SurveyError as exc:
+        survey_builder.delete_dimension(dim)
+    except SurveyError as exc:
         return _refused(inst, exc)
     return _after_change(inst, _("Dimensi dihapus."))
 
@@ -159,22 +163,22 @@ def delete_dimension(dimension_id: int):
 @bp.post("/kelola/instrumen/<int:instrument_id>/pertanyaan")
 @role_required("admin")
 def add_question(instrument_id: int):
-    inst = services.get_instrument_or_404(instrument_id)
+    inst = survey_builder.get_instrument_or_404(instrument_id)
     form = QuestionForm()
     form.set_dimensions(inst)
     if not form.validate_on_submit():
         return _builder_response(inst, 422, question_form=form)
     try:
-        services.add_question(
+        survey_builder.add_question(
             inst,
             form.kind.data,
             form.text.data,
             form.dimension_id.data or None,
             form.reverse_keyed.data,
         )
-    except services.Frozen as exc:
+    except Frozen as exc:
         return _refused(inst, exc)
-    except services.SurveyError as exc:
+    except SurveyError as exc:
         form.dimension_id.errors = [str(exc)]
         db.session.rollback()
         return _builder_response(inst, 422, question_form=form)
@@ -184,7 +188,7 @@ def add_question(instrument_id: int):
 @bp.route("/kelola/pertanyaan/<int:question_id>/ubah", methods=["GET", "POST"])
 @role_required("admin")
 def edit_question(question_id: int):
-    question = services.get_question_or_404(question_id)
+    question = survey_builder.get_question_or_404(question_id)
     inst = question.instrument
     form = (
         QuestionForm(obj=question)
@@ -197,16 +201,16 @@ def edit_question(question_id: int):
     if request.method == "POST":
         if form.validate_on_submit():
             try:
-                services.update_question(
+                survey_builder.update_question(
                     question,
                     form.kind.data,
                     form.text.data,
                     form.dimension_id.data or None,
                     form.reverse_keyed.data,
                 )
-            except services.Frozen as exc:
+            except Frozen as exc:
                 return _refused(inst, exc)
-            except services.SurveyError as exc:
+            except SurveyError as exc:
                 db.session.rollback()
                 form.dimension_id.errors = [str(exc)]
             else:
@@ -221,7 +225,7 @@ def edit_question(question_id: int):
             form=form,
             question=question,
             inst=inst,
-            frozen=services.instrument_frozen(inst),
+            frozen=survey_builder.instrument_frozen(inst),
         ),
         status,
     )
@@ -234,14 +238,14 @@ def edit_question(question_id: int):
 @bp.post("/kelola/pertanyaan/<int:question_id>/pindah")
 @role_required("admin")
 def move_question(question_id: int):
-    question = services.get_question_or_404(question_id)
+    question = survey_builder.get_question_or_404(question_id)
     inst = question.instrument
     if not EmptyForm().validate_on_submit():
         return redirect(url_for("surveys.builder", instrument_id=inst.id), 303)
     direction = "up" if request.form.get("arah") == "naik" else "down"
     try:
-        services.move_question(question, direction)
-    except services.SurveyError as exc:
+        survey_builder.move_question(question, direction)
+    except SurveyError as exc:
         return _refused(inst, exc)
     return _after_change(inst, _("Urutan pertanyaan diubah."))
 
@@ -249,13 +253,13 @@ def move_question(question_id: int):
 @bp.post("/kelola/pertanyaan/<int:question_id>/hapus")
 @role_required("admin")
 def delete_question(question_id: int):
-    question = services.get_question_or_404(question_id)
+    question = survey_builder.get_question_or_404(question_id)
     inst = question.instrument
     if not EmptyForm().validate_on_submit():
         return redirect(url_for("surveys.builder", instrument_id=inst.id), 303)
     try:
-        services.delete_question(question)
-    except services.SurveyError as exc:
+        survey_builder.delete_question(question)
+    except SurveyError as exc:
         return _refused(inst, exc)
     return _after_change(inst, _("Pertanyaan dihapus."))
 
@@ -264,7 +268,9 @@ def delete_question(question_id: int):
 def _wave_form(wave=None, formdata=True) -> WaveForm:
     kwargs = {} if formdata else {"formdata": None}
     form = WaveForm(obj=wave, **kwargs)
-    form.instrument_id.choices = [(inst.id, inst.name) for inst, _q, _w in services.instruments()]
+    form.instrument_id.choices = [
+        (inst.id, inst.name) for inst, _q, _w in survey_builder.instruments()
+    ]
     units = sorted(
         db.session.scalars(select(Unit).where(Unit.active.is_(True))),
         key=lambda u: tree_key(u.path),
@@ -274,10 +280,10 @@ def _wave_form(wave=None, formdata=True) -> WaveForm:
         if wave is not None:
             form.unit_ids.data = wave.target_unit_ids
         else:
-            defaults = services.wave_defaults()
+            defaults = waves.wave_defaults()
             form.min_group.data = defaults["min_group"]
             form.comment_min_group.data = defaults["comment_min_group"]
-            builtin = services.builtin_instrument()
+            builtin = survey_builder.builtin_instrument()
             if builtin is not None:
                 form.instrument_id.data = builtin.id
     return form
@@ -289,8 +295,8 @@ def new_wave():
     form = _wave_form(formdata=request.method == "POST")
     if request.method == "POST" and form.validate_on_submit():
         try:
-            wave = services.create_wave({**form.data}, current_user)
-        except services.SurveyError as exc:
+            wave = waves.create_wave({**form.data}, current_user)
+        except SurveyError as exc:
             db.session.rollback()
             flash(str(exc), "error")
         else:
@@ -304,15 +310,15 @@ def new_wave():
 @bp.route("/kelola/gelombang/<int:wave_id>", methods=["GET", "POST"])
 @role_required("admin")
 def wave(wave_id: int):
-    wave = services.get_wave_or_404(wave_id)
-    services.ensure_closed_if_due(wave)
+    wave = waves.get_wave_or_404(wave_id)
+    waves.ensure_closed_if_due(wave)
     form = _wave_form(wave, formdata=request.method == "POST")
     status = 200
     if request.method == "POST":
         if form.validate_on_submit():
             try:
-                services.update_wave(wave, {**form.data})
-            except services.SurveyError as exc:
+                waves.update_wave(wave, {**form.data})
+            except SurveyError as exc:
                 db.session.rollback()
                 flash(str(exc), "error")
             else:
@@ -320,7 +326,7 @@ def wave(wave_id: int):
                 flash(_("Gelombang disimpan."), "success")
                 return redirect(url_for("surveys.wave", wave_id=wave.id), 303)
         status = 422
-    submitted, invited = services.participation_summary(wave)
+    submitted, invited = waves.participation_summary(wave)
     return render_template(
         "surveys/wave.html",
         wave=wave,
@@ -332,12 +338,12 @@ def wave(wave_id: int):
 
 
 def _wave_action(wave_id: int, action):
-    wave = services.get_wave_or_404(wave_id)
+    wave = waves.get_wave_or_404(wave_id)
     if not EmptyForm().validate_on_submit():
         return redirect(url_for("surveys.wave", wave_id=wave.id), 303)
     try:
         message = action(wave)
-    except services.SurveyError as exc:
+    except SurveyError as exc:
         db.session.rollback()
         flash(str(exc), "error")
     else:
@@ -350,7 +356,7 @@ def _wave_action(wave_id: int, action):
 @role_required("admin")
 def open_wave(wave_id: int):
     def action(wave):
-        count = services.open_wave(wave, current_user)
+        count = waves.open_wave(wave, current_user)
         return _("Gelombang dibuka; %(count)d pegawai diberi tahu.", count=count)
 
     return _wave_action(wave_id, action)
@@ -360,7 +366,7 @@ def open_wave(wave_id: int):
 @role_required("admin")
 def close_wave(wave_id: int):
     def action(wave):
-        services.close_wave(wave, current_user)
+        waves.close_wave(wave, current_user)
         return _("Gelombang ditutup; hasilnya dihitung dan disimpan.")
 
     return _wave_action(wave_id, action)
@@ -370,7 +376,7 @@ def close_wave(wave_id: int):
 @role_required("admin")
 def remind(wave_id: int):
     def action(wave):
-        count = services.send_reminders(wave, current_user)
+        count = waves.send_reminders(wave, current_user)
         return _(
             "Pengingat dikirim kepada %(count)d pegawai yang belum mengisi. Nama mereka tidak "
             "ditampilkan.",
