@@ -22,7 +22,7 @@ from blueprints.feedback.models import (
 )
 from blueprints.notifications.services import notify
 from blueprints.surveys.models import SurveyAnswer, SurveyResponse
-from blueprints.workshops.services import issue_certificate
+from blueprints.workshops.certificates import issue_certificate
 from extensions import db
 from tests import factories_dashboard as fd
 

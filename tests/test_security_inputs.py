@@ -18,7 +18,7 @@ from blueprints.auth.models import Employee
 from blueprints.common.timefmt import today_wib, utcnow
 from blueprints.feedback.models import Feedback, FeedbackRequest
 from blueprints.surveys.models import SurveyAnswer, SurveyResponse
-from blueprints.workshops import services as workshop_services
+from blueprints.workshops import evidence as workshop_services
 from blueprints.workshops.models import ExternalLearning, Registration, Workshop
 from extensions import db
 from tests import factories_feedback as ff

@@ -11,7 +11,7 @@ from datetime import timedelta
 from types import SimpleNamespace
 
 from blueprints.common.timefmt import utcnow
-from blueprints.workshops import services as workshop_services
+from blueprints.workshops import api as workshop_services
 from extensions import db
 from tests import factories
 from tests import factories_dashboard as fd

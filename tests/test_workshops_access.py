@@ -166,7 +166,7 @@ def test_evidence_is_served_to_owner_organizers_and_leaders_only(client, org, lo
 
 
 def wf_path(record):
-    from blueprints.workshops.services import evidence_path
+    from blueprints.workshops.evidence import evidence_path
 
     return evidence_path(record)
 

@@ -5,7 +5,8 @@ from sqlalchemy import select
 
 from blueprints.notifications.models import Notification
 from blueprints.workshops.models import Registration
-from blueprints.workshops.services import counts_for, pending_approvals_for
+from blueprints.workshops.registration import pending_approvals_for
+from blueprints.workshops.seats import counts_for
 from extensions import db
 from tests import factories_workshops as wf
 from tests.conftest import HX

@@ -3,6 +3,8 @@
 from sqlalchemy import func, select
 
 from blueprints.common.timefmt import today_wib
+from blueprints.workshops.access import organizes
+from blueprints.workshops.ledger import jp_for_year
 from blueprints.workshops.models import (
     Evaluation,
     ExternalLearning,
@@ -10,12 +12,8 @@ from blueprints.workshops.models import (
     Workshop,
     WorkshopSession,
 )
-from blueprints.workshops.services import (
-    counts_for,
-    jp_for_year,
-    organizes,
-    pending_approvals_for,
-)
+from blueprints.workshops.registration import pending_approvals_for
+from blueprints.workshops.seats import counts_for
 from extensions import db
 
 

@@ -9,13 +9,9 @@ from blueprints.admin.settings import set_setting
 from blueprints.auth.access import subtree_unit_ids_stmt
 from blueprints.auth.models import Employee
 from blueprints.common.timefmt import today_wib, wib_to_utc
+from blueprints.workshops.ledger import jp_by_employee, jp_for_year, jp_target
 from blueprints.workshops.models import WorkshopSession
-from blueprints.workshops.services import (
-    default_jp,
-    jp_by_employee,
-    jp_for_year,
-    jp_target,
-)
+from blueprints.workshops.rules import default_jp
 from extensions import db
 from tests import factories_workshops as wf
 

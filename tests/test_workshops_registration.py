@@ -337,7 +337,7 @@ def test_walk_in_is_present_and_holds_no_seat(client, org, login_as, ws):
         select(Registration).where(Registration.employee_id == org.staff_b1.id)
     ).one()
     assert (reg.status, reg.walk_in, reg.attended) == ("confirmed", True, True)
-    from blueprints.workshops.services import counts_for
+    from blueprints.workshops.seats import counts_for
 
     assert counts_for(s.id) == (1, 0)  # the booked seats are unchanged
 

@@ -21,8 +21,8 @@ from blueprints.common.demo import DemoContext, demo_seeder
 from blueprints.common.timefmt import today_wib, wib_to_utc
 from blueprints.feedback.models import DevelopmentGoal, FeedbackRequest
 from blueprints.notifications.services import notify
+from blueprints.workshops.api import default_jp, jp_by_employee, when_text
 from blueprints.workshops.models import ExternalLearning, Registration, Workshop, WorkshopSession
-from blueprints.workshops.services import default_jp, jp_by_employee, when_text
 from extensions import db
 
 # Share of people per unit who completed e-learning this year (the rest, a typical share).

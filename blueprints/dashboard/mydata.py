@@ -42,7 +42,7 @@ from blueprints.feedback.models import (
 from blueprints.notifications.models import Notification
 from blueprints.notifications.services import render_text
 from blueprints.surveys.models import SurveyParticipation, SurveyWave
-from blueprints.workshops import services as workshop_services
+from blueprints.workshops import api as workshop_services
 from blueprints.workshops.models import Certificate, ExternalLearning, Registration, WorkshopSession
 from extensions import db
 

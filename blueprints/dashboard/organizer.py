@@ -38,7 +38,7 @@ from blueprints.surveys import instrument as survey_instrument
 from blueprints.surveys import results as survey_results
 from blueprints.surveys import scoring as survey_scoring
 from blueprints.surveys.models import SurveyDimension
-from blueprints.workshops import services as workshop_services
+from blueprints.workshops import api as workshop_services
 from blueprints.workshops.models import (
     Evaluation,
     Topic,

@@ -49,7 +49,7 @@ from blueprints.surveys import presenters as survey_presenters
 from blueprints.surveys import results as survey_results
 from blueprints.surveys import scoring as survey_scoring
 from blueprints.surveys.models import SurveyActionPlan, SurveyWave
-from blueprints.workshops import services as workshop_services
+from blueprints.workshops import api as workshop_services
 from blueprints.workshops.models import (
     ExternalLearning,
     Registration,

@@ -20,7 +20,7 @@ from blueprints.workshops.models import (
     Workshop,
     WorkshopSession,
 )
-from blueprints.workshops.services import default_jp
+from blueprints.workshops.rules import default_jp
 from extensions import db
 
 WORKSHOPS = [

@@ -24,7 +24,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from blueprints.common.timefmt import as_utc, to_wib, today_wib, wib_to_utc
 from blueprints.workshops.models import COMPETENCY_TYPES, LEARNING_FORMS, LEARNING_KINDS
-from blueprints.workshops.services import default_jp
+from blueprints.workshops.rules import default_jp
 
 
 class MultiCheckboxField(SelectMultipleField):

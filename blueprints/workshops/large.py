@@ -2,7 +2,7 @@
 
 Sessions spread over the last fifteen months and the next five; past sessions are completed
 (a few cancelled, a few recent ones still waiting for attendance), future ones published (some
-drafts, some cancelled). Registrations follow the seat rule of services.register: arrival
+drafts, some cancelled). Registrations follow the seat rule of registration.register: arrival
 positions from the session's queue_seq, the first `capacity` people who did not cancel hold a
 seat, the rest wait. Confirmed registrations therefore never exceed capacity. Past sessions carry
 attendance and some evaluations; workshops that need izin atasan carry pending, approved and

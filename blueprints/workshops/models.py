@@ -1,7 +1,7 @@
 """Workshops, their sessions, registrations, evaluations, external learning and certificates.
 
-Invariants kept by the schema where it can (CHECK, UNIQUE, FK) and by services.py where it
-cannot (seats: a session row lock serialises every seat decision, see services.register).
+Invariants kept by the schema where it can (CHECK, UNIQUE, FK) and by the service modules where
+it cannot (seats: a session row lock serialises every seat decision, see seats.py).
 """
 
 from datetime import date, datetime

@@ -1,0 +1,112 @@
+"""Who may see and manage which workshop, session and learning record: the object-level
+rules of this blueprint, in one place (roles and scopes come from auth.access)."""
+
+from __future__ import annotations
+
+from flask import abort
+from sqlalchemy import exists, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from blueprints.auth.access import has_role, is_above
+from blueprints.workshops.models import (
+    ExternalLearning,
+    Workshop,
+    WorkshopSession,
+    workshop_organizer,
+)
+from extensions import db
+
+
+def is_organizer(user) -> bool:
+    return has_role(user, "organizer")
+
+
+def organizes(user, workshop_id: int) -> bool:
+    """The user holds the organizer role and is one of this workshop's organizers."""
+    if not is_organizer(user):
+        return False
+    return bool(
+        db.session.scalar(
+            select(
+                exists().where(
+                    workshop_organizer.c.workshop_id == workshop_id,
+                    workshop_organizer.c.employee_id == user.id,
+                )
+            )
+        )
+    )
+
+
+def get_managed_workshop_or_404(workshop_id: int, user) -> Workshop:
+    workshop = db.session.get(Workshop, workshop_id)
+    if workshop is None:
+        abort(404)
+    if not organizes(user, workshop.id):
+        abort(403)
+    return workshop
+
+
+def get_managed_session_or_404(session_id: int, user) -> WorkshopSession:
+    session = db.session.scalars(
+        select(WorkshopSession)
+        .where(WorkshopSession.id == session_id)
+        .options(joinedload(WorkshopSession.workshop))
+    ).first()
+    if session is None:
+        abort(404)
+    if not organizes(user, session.workshop_id):
+        abort(403)
+    return session
+
+
+def get_visible_session_or_404(session_id: int, user) -> WorkshopSession:
+    """Staff see published, completed and cancelled sessions; drafts only their organizers."""
+    session = db.session.scalars(
+        select(WorkshopSession)
+        .where(WorkshopSession.id == session_id)
+        .options(
+            joinedload(WorkshopSession.workshop).selectinload(Workshop.topics),
+            joinedload(WorkshopSession.workshop).selectinload(Workshop.organizers),
+        )
+    ).first()
+    if session is None:
+        abort(404)
+    hidden = session.status == "draft" or not session.workshop.active
+    if hidden and not can_manage(user, session):
+        abort(404)
+    return session
+
+
+def get_visible_workshop_or_404(workshop_id: int, user) -> Workshop:
+    workshop = db.session.scalars(
+        select(Workshop)
+        .where(Workshop.id == workshop_id)
+        .options(selectinload(Workshop.topics), selectinload(Workshop.organizers))
+    ).first()
+    if workshop is None:
+        abort(404)
+    if not workshop.active and not (
+        is_organizer(user) and any(p.id == user.id for p in workshop.organizers)
+    ):
+        abort(404)
+    return workshop
+
+
+def can_manage(user, session: WorkshopSession) -> bool:
+    return is_organizer(user) and any(p.id == user.id for p in session.workshop.organizers)
+
+
+def get_evidence_or_404(record_id: int, user) -> ExternalLearning:
+    """Evidence files: the owner, organizers and the owner's leaders; nobody else learns of it."""
+    record = db.session.scalars(
+        select(ExternalLearning)
+        .where(ExternalLearning.id == record_id)
+        .options(joinedload(ExternalLearning.employee))
+    ).first()
+    if record is None or not can_see_external(user, record):
+        abort(404)
+    return record
+
+
+def can_see_external(user, record: ExternalLearning) -> bool:
+    return record.employee_id == user.id or is_organizer(user) or is_above(user, record.employee)

@@ -1,0 +1,41 @@
+"""What other blueprints (and scripts and tests) use of workshops, under one name; kept stable.
+
+  jp_for_year(employee, year) -> int
+  jp_by_employee(employee_ids, year) -> dict[employee_id, int]
+  jp_sources(employee_ids, year) -> subquery of (employee_id, jp)
+  jp_target(employee) -> JpTarget
+  ledger(employee, year) -> Ledger
+  pending_approvals_for(leader) -> list[Registration]   (and templates/workshops/_approvals.html)
+  upcoming_sessions_for(employee, limit) -> list[Registration]
+  managed_sessions(user, ...) -> rows for an organizer's sessions
+  default_jp, when_text, EVALUATION_MIN_GROUP, issue_certificate, calendar_token,
+  evidence_dir, evidence_path
+
+Each name is defined in the module that owns it; this module only gathers them.
+"""
+
+from blueprints.workshops.calendar import calendar_token
+from blueprints.workshops.catalogue import managed_sessions
+from blueprints.workshops.certificates import issue_certificate
+from blueprints.workshops.evidence import evidence_dir, evidence_path
+from blueprints.workshops.ledger import jp_by_employee, jp_for_year, jp_sources, jp_target, ledger
+from blueprints.workshops.registration import pending_approvals_for, upcoming_sessions_for
+from blueprints.workshops.rules import EVALUATION_MIN_GROUP, default_jp, when_text
+
+__all__ = [
+    "EVALUATION_MIN_GROUP",
+    "calendar_token",
+    "default_jp",
+    "evidence_dir",
+    "evidence_path",
+    "issue_certificate",
+    "jp_by_employee",
+    "jp_for_year",
+    "jp_sources",
+    "jp_target",
+    "ledger",
+    "managed_sessions",
+    "pending_approvals_for",
+    "upcoming_sessions_for",
+    "when_text",
+]

@@ -1,0 +1,34 @@
+"""Certificate views: download an attendance certificate (PDF) and the public verification
+page of its code."""
+
+from flask import Response, abort, render_template, url_for
+from flask_login import current_user, login_required
+
+from blueprints.workshops.blueprint import bp
+from blueprints.workshops.certificates import (
+    certificate_pdf,
+    get_certificate_registration_or_404,
+    issue_certificate,
+    verify_certificate,
+)
+from extensions import db
+
+
+@bp.get("/pelatihan/sertifikat/<int:registration_id>.pdf")
+@login_required
+def certificate(registration_id: int):
+    registration = get_certificate_registration_or_404(registration_id, current_user)
+    cert = issue_certificate(registration)
+    db.session.commit()
+    pdf = certificate_pdf(cert, url_for("workshops.verify", code=cert.code, _external=True))
+    response = Response(pdf, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'attachment; filename="sertifikat-{cert.id}.pdf"'
+    return response
+
+
+@bp.get("/verifikasi/<code>")
+def verify(code: str):
+    cert = verify_certificate(code)
+    if cert is None:
+        abort(404)
+    return render_template("workshops/verify.html", cert=cert)
