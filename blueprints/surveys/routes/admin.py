@@ -1,4 +1,9 @@
-"""Admin: the instrument builder (htmx, and plain forms without JavaScript) and waves."""
+"""Admin: the instrument builder (htmx, and plain forms without JavaScript) and waves.
+
+A refused change (a frozen instrument, an opened wave, ...) is answered by the ``refusals``
+decorator: the builder with the message for htmx, a flash and a 303 back otherwise."""
+
+from functools import partial
 
 from flask import flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -9,6 +14,7 @@ from blueprints.auth.access import role_required
 from blueprints.auth.models import Unit
 from blueprints.common.forms import EmptyForm
 from blueprints.common.htmx import is_partial, redirect_after_post, trigger
+from blueprints.common.refusals import refusals
 from blueprints.surveys import builder as survey_builder
 from blueprints.surveys import waves
 from blueprints.surveys.access import Frozen, SurveyError
@@ -89,12 +95,66 @@ def _after_change(inst, message: str):
     return redirect(url_for("surveys.builder", instrument_id=inst.id) + "#pertanyaan", 303)
 
 
-def _refused(inst, exc):
-    db.session.rollback()
-    if is_partial():
-        return _builder_response(inst, 409, error=str(exc))
-    flash(str(exc), "error")
-    return redirect(url_for("surveys.builder", instrument_id=inst.id), 303)
+def _instrument_of(instrument_id=None, dimension_id=None, question_id=None):
+    """The instrument a builder view changes, from the view's URL arguments."""
+    if dimension_id is not None:
+        return survey_builder.get_dimension_or_404(dimension_id).instrument
+    if question_id is not None:
+        return survey_builder.get_question_or_404(question_id).instrument
+    return survey_builder.get_instrument_or_404(instrument_id)
+
+
+def _builder_url(**view_kwargs) -> str:
+    return url_for("surveys.builder", instrument_id=_instrument_of(**view_kwargs).id)
+
+
+def _builder_refused(message, **view_kwargs):
+    return _builder_response(_instrument_of(**view_kwargs), 409, error=message)
+
+
+#: A builder change the service refuses: htmx gets the builder with the message (409), a plain
+#: post a flash and a 303 to the builder.
+builder_refusals = refusals(back=_builder_url, fragment=_builder_refused)
+
+
+def _change_with_form(inst, form, form_name: str, change, message: str):
+    """Validate `form` (invalid: the builder showing it, 422), then `change(form)`; the builder
+    after the change."""
+    if not form.validate_on_submit():
+        return _builder_response(inst, 422, **{form_name: form})
+    change(form)
+    return _after_change(inst, message)
+
+
+def _change_with_button(inst, change, message: str):
+    """A builder button (CSRF token only): `change()`, then the builder after it."""
+    if not EmptyForm().validate_on_submit():
+        return redirect(url_for("surveys.builder", instrument_id=inst.id), 303)
+    change()
+    return _after_change(inst, message)
+
+
+def _question_saved(form, save) -> bool:
+    """Validate the question form and `save(kind, text, dimension_id, reverse)` from it (the
+    service adds or updates). False, with the form's errors and nothing kept, when the form is
+    invalid or the service refuses its dimension; a frozen instrument raises for
+    builder_refusals."""
+    if not form.validate_on_submit():
+        return False
+    try:
+        save(
+            form.kind.data,
+            form.text.data,
+            form.dimension_id.data or None,
+            form.reverse_keyed.data,
+        )
+    except Frozen:
+        raise
+    except SurveyError as exc:
+        db.session.rollback()
+        form.dimension_id.errors = [str(exc)]
+        return False
+    return True
 
 
 @bp.get("/kelola/instrumen/<int:instrument_id>")
@@ -106,16 +166,16 @@ def builder(instrument_id: int):
 
 @bp.post("/kelola/instrumen/<int:instrument_id>")
 @role_required("admin")
+@builder_refusals
 def update_instrument(instrument_id: int):
     inst = survey_builder.get_instrument_or_404(instrument_id)
-    form = InstrumentForm()
-    if not form.validate_on_submit():
-        return _builder_response(inst, 422, meta_form=form)
-    try:
-        survey_builder.update_instrument(inst, form.name.data, form.description.data)
-    except SurveyError as exc:
-        return _refused(inst, exc)
-    return _after_change(inst, _("Instrumen disimpan."))
+    return _change_with_form(
+        inst,
+        InstrumentForm(),
+        "meta_form",
+        lambda form: survey_builder.update_instrument(inst, form.name.data, form.description.data),
+        _("Instrumen disimpan."),
+    )
 
 
 @bp.post("/kelola/instrumen/<int:instrument_id>/salin")
@@ -132,61 +192,45 @@ def copy_instrument(instrument_id: int):
 
 @bp.post("/kelola/instrumen/<int:instrument_id>/dimensi")
 @role_required("admin")
+@builder_refusals
 def add_dimension(instrument_id: int):
     inst = survey_builder.get_instrument_or_404(instrument_id)
-    form = DimensionForm()
-    if not form.validate_on_submit():
-        return _builder_response(inst, 422, dimension_form=form)
-    try:
-        survey_builder.add_dimension(
+    return _change_with_form(
+        inst,
+        DimensionForm(),
+        "dimension_form",
+        lambda form: survey_builder.add_dimension(
             inst, form.name.data, form.construct.data, form.description.data
-        )
-    except SurveyError as exc:
-        return _refused(inst, exc)
-    return _after_change(inst, _("Dimensi ditambahkan."))
+        ),
+        _("Dimensi ditambahkan."),
+    )
 
 
 @bp.post("/kelola/dimensi/<int:dimension_id>/hapus")
 @role_required("admin")
+@builder_refusals
 def delete_dimension(dimension_id: int):
     dim = survey_builder.get_dimension_or_404(dimension_id)
-    inst = dim.instrument
-    if not EmptyForm().validate_on_submit():
-        return redirect(url_for("surveys.builder", instrument_id=inst.id), 303)
-    try:
-        survey_builder.delete_dimension(dim)
-    except SurveyError as exc:
-        return _refused(inst, exc)
-    return _after_change(inst, _("Dimensi dihapus."))
+    return _change_with_button(
+        dim.instrument, lambda: survey_builder.delete_dimension(dim), _("Dimensi dihapus.")
+    )
 
 
 @bp.post("/kelola/instrumen/<int:instrument_id>/pertanyaan")
 @role_required("admin")
+@builder_refusals
 def add_question(instrument_id: int):
     inst = survey_builder.get_instrument_or_404(instrument_id)
     form = QuestionForm()
     form.set_dimensions(inst)
-    if not form.validate_on_submit():
-        return _builder_response(inst, 422, question_form=form)
-    try:
-        survey_builder.add_question(
-            inst,
-            form.kind.data,
-            form.text.data,
-            form.dimension_id.data or None,
-            form.reverse_keyed.data,
-        )
-    except Frozen as exc:
-        return _refused(inst, exc)
-    except SurveyError as exc:
-        form.dimension_id.errors = [str(exc)]
-        db.session.rollback()
+    if not _question_saved(form, partial(survey_builder.add_question, inst)):
         return _builder_response(inst, 422, question_form=form)
     return _after_change(inst, _("Pertanyaan ditambahkan."))
 
 
 @bp.route("/kelola/pertanyaan/<int:question_id>/ubah", methods=["GET", "POST"])
 @role_required("admin")
+@builder_refusals
 def edit_question(question_id: int):
     question = survey_builder.get_question_or_404(question_id)
     inst = question.instrument
@@ -199,22 +243,8 @@ def edit_question(question_id: int):
     if request.method == "GET":
         form.dimension_id.data = question.dimension_id or 0
     if request.method == "POST":
-        if form.validate_on_submit():
-            try:
-                survey_builder.update_question(
-                    question,
-                    form.kind.data,
-                    form.text.data,
-                    form.dimension_id.data or None,
-                    form.reverse_keyed.data,
-                )
-            except Frozen as exc:
-                return _refused(inst, exc)
-            except SurveyError as exc:
-                db.session.rollback()
-                form.dimension_id.errors = [str(exc)]
-            else:
-                return _after_change(inst, _("Pertanyaan disimpan."))
+        if _question_saved(form, partial(survey_builder.update_question, question)):
+            return _after_change(inst, _("Pertanyaan disimpan."))
         status = 422
     else:
         status = 200
@@ -237,31 +267,27 @@ def edit_question(question_id: int):
 
 @bp.post("/kelola/pertanyaan/<int:question_id>/pindah")
 @role_required("admin")
+@builder_refusals
 def move_question(question_id: int):
     question = survey_builder.get_question_or_404(question_id)
-    inst = question.instrument
-    if not EmptyForm().validate_on_submit():
-        return redirect(url_for("surveys.builder", instrument_id=inst.id), 303)
     direction = "up" if request.form.get("arah") == "naik" else "down"
-    try:
-        survey_builder.move_question(question, direction)
-    except SurveyError as exc:
-        return _refused(inst, exc)
-    return _after_change(inst, _("Urutan pertanyaan diubah."))
+    return _change_with_button(
+        question.instrument,
+        lambda: survey_builder.move_question(question, direction),
+        _("Urutan pertanyaan diubah."),
+    )
 
 
 @bp.post("/kelola/pertanyaan/<int:question_id>/hapus")
 @role_required("admin")
+@builder_refusals
 def delete_question(question_id: int):
     question = survey_builder.get_question_or_404(question_id)
-    inst = question.instrument
-    if not EmptyForm().validate_on_submit():
-        return redirect(url_for("surveys.builder", instrument_id=inst.id), 303)
-    try:
-        survey_builder.delete_question(question)
-    except SurveyError as exc:
-        return _refused(inst, exc)
-    return _after_change(inst, _("Pertanyaan dihapus."))
+    return _change_with_button(
+        question.instrument,
+        lambda: survey_builder.delete_question(question),
+        _("Pertanyaan dihapus."),
+    )
 
 
 # --- waves ------------------------------------------------------------------------------------
@@ -289,20 +315,35 @@ def _wave_form(wave=None, formdata=True) -> WaveForm:
     return form
 
 
+def _wave_saved(form, save, message: str):
+    """Validate the wave form and `save(data)` (the service creates or updates; returns the
+    wave): the redirect to the saved wave, or None to show the form again (its errors, or the
+    refusal flashed; nothing kept)."""
+    if not form.validate_on_submit():
+        return None
+    try:
+        wave = save({**form.data})
+    except SurveyError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return None
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for("surveys.wave", wave_id=wave.id), 303)
+
+
 @bp.route("/kelola/gelombang/baru", methods=["GET", "POST"])
 @role_required("admin")
 def new_wave():
     form = _wave_form(formdata=request.method == "POST")
-    if request.method == "POST" and form.validate_on_submit():
-        try:
-            wave = waves.create_wave({**form.data}, current_user)
-        except SurveyError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-        else:
-            db.session.commit()
-            flash(_("Gelombang disimpan sebagai draf. Periksa lalu buka gelombang."), "success")
-            return redirect(url_for("surveys.wave", wave_id=wave.id), 303)
+    if request.method == "POST":
+        saved = _wave_saved(
+            form,
+            lambda data: waves.create_wave(data, current_user),
+            _("Gelombang disimpan sebagai draf. Periksa lalu buka gelombang."),
+        )
+        if saved is not None:
+            return saved
     status = 422 if request.method == "POST" else 200
     return render_template("surveys/wave_form.html", form=form, wave=None), status
 
@@ -315,16 +356,14 @@ def wave(wave_id: int):
     form = _wave_form(wave, formdata=request.method == "POST")
     status = 200
     if request.method == "POST":
-        if form.validate_on_submit():
-            try:
-                waves.update_wave(wave, {**form.data})
-            except SurveyError as exc:
-                db.session.rollback()
-                flash(str(exc), "error")
-            else:
-                db.session.commit()
-                flash(_("Gelombang disimpan."), "success")
-                return redirect(url_for("surveys.wave", wave_id=wave.id), 303)
+
+        def update(data):
+            waves.update_wave(wave, data)
+            return wave
+
+        saved = _wave_saved(form, update, _("Gelombang disimpan."))
+        if saved is not None:
+            return saved
         status = 422
     submitted, invited = waves.participation_summary(wave)
     return render_template(
@@ -337,23 +376,23 @@ def wave(wave_id: int):
     ), status
 
 
+#: A wave action the service refuses (open twice, close a draft, ...): a flash and back.
+wave_refusals = refusals(back=lambda wave_id: url_for("surveys.wave", wave_id=wave_id))
+
+
 def _wave_action(wave_id: int, action):
     wave = waves.get_wave_or_404(wave_id)
     if not EmptyForm().validate_on_submit():
         return redirect(url_for("surveys.wave", wave_id=wave.id), 303)
-    try:
-        message = action(wave)
-    except SurveyError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-    else:
-        db.session.commit()
-        flash(message, "success")
+    message = action(wave)
+    db.session.commit()
+    flash(message, "success")
     return redirect_after_post(url_for("surveys.wave", wave_id=wave.id))
 
 
 @bp.post("/kelola/gelombang/<int:wave_id>/buka")
 @role_required("admin")
+@wave_refusals
 def open_wave(wave_id: int):
     def action(wave):
         count = waves.open_wave(wave, current_user)
@@ -364,6 +403,7 @@ def open_wave(wave_id: int):
 
 @bp.post("/kelola/gelombang/<int:wave_id>/tutup")
 @role_required("admin")
+@wave_refusals
 def close_wave(wave_id: int):
     def action(wave):
         waves.close_wave(wave, current_user)
@@ -374,6 +414,7 @@ def close_wave(wave_id: int):
 
 @bp.post("/kelola/gelombang/<int:wave_id>/ingatkan")
 @role_required("admin")
+@wave_refusals
 def remind(wave_id: int):
     def action(wave):
         count = waves.send_reminders(wave, current_user)
