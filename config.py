@@ -31,6 +31,8 @@ class Defaults:
     # Flask-Limiter: memory for one process; use redis://127.0.0.1:6379/0 when scaled out.
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = False
+    # A sliding window, not a lockout: the sixth failure within any minute waits (docs/security.md).
+    RATELIMIT_STRATEGY = "moving-window"
     LOGIN_FAILURES_PER_ACCOUNT = "5 per minute"
     LOGIN_ATTEMPTS_PER_IP = "60 per minute"
 

@@ -2,7 +2,7 @@ from flask import current_app, flash, g, redirect, render_template, request, ses
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from blueprints.auth import services
+from blueprints.auth import devices, services
 from blueprints.auth.blueprint import bp
 from blueprints.auth.forms import LanguageForm, LoginForm, PasswordChangeForm
 from blueprints.auth.models import Employee
@@ -41,12 +41,32 @@ def unauthorized():
 
 
 def _account_key() -> str:
-    identifier = (request.form.get("identifier") or "").strip().lower()
+    """The per-account limit counts the canonical identifier: every spelling of a NIP or an
+    e-mail is one account (the same function the lookup uses)."""
+    identifier = services.canonical_identifier(request.form.get("identifier"))
     return "login:" + (identifier or request.remote_addr or "?")
+
+
+def _known_device() -> bool:
+    """This browser has logged in to the account before (see devices.py): it is exempt from
+    the per-account limit and counted on its own device limit instead."""
+    if "known_device" not in g:
+        identifier = request.form.get("identifier")
+        account = services.find_account(identifier) if devices.current() and identifier else None
+        g.known_device = account is not None and devices.knows(account.id)
+    return g.known_device
+
+
+def _device_key() -> str:
+    return "login-device:" + (devices.device_id() or "?")
 
 
 def _login_failed(_response) -> bool:
     return bool(g.get("login_failed"))
+
+
+def _failures_per_account() -> str:
+    return current_app.config["LOGIN_FAILURES_PER_ACCOUNT"]
 
 
 @bp.route("/masuk", methods=["GET", "POST"])
@@ -54,11 +74,20 @@ def _login_failed(_response) -> bool:
     lambda: current_app.config["LOGIN_ATTEMPTS_PER_IP"], methods=["POST"], scope="login-ip"
 )
 @limiter.limit(
-    lambda: current_app.config["LOGIN_FAILURES_PER_ACCOUNT"],
+    _failures_per_account,
     key_func=_account_key,
     methods=["POST"],
     scope="login-account",
     deduct_when=_login_failed,
+    exempt_when=_known_device,
+)
+@limiter.limit(
+    _failures_per_account,
+    key_func=_device_key,
+    methods=["POST"],
+    scope="login-device",
+    deduct_when=_login_failed,
+    exempt_when=lambda: not _known_device(),
 )
 def login():
     if current_user.is_authenticated:
@@ -72,9 +101,9 @@ def login():
             session.permanent = True
             if account.must_change_password:
                 flash(_("Silakan ganti kata sandi Anda sebelum melanjutkan."), "warning")
-                return redirect(url_for("auth.password"), 303)
+                return devices.remember(redirect(url_for("auth.password"), 303), account.id)
             target = form.next.data if services.is_safe_next(form.next.data) else None
-            return redirect(target or url_for("dashboard.home"), 303)
+            return devices.remember(redirect(target or url_for("dashboard.home"), 303), account.id)
         g.login_failed = True
         form.password.errors.append(_("NIP/email atau kata sandi salah."))
     status = 422 if request.method == "POST" else 200

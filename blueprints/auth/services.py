@@ -9,12 +9,22 @@ from blueprints.auth.models import Employee
 from extensions import db
 
 
-def find_account(identifier: str) -> Employee | None:
+def canonical_identifier(identifier: str | None) -> str:
+    """The one spelling of a login identifier: an e-mail trimmed and lower-cased, a NIP as its
+    digits (spaces, dots and hyphens dropped). The account lookup and the per-account login
+    limit both use it, so every spelling of one account is one account to the limiter."""
     identifier = (identifier or "").strip()
     if "@" in identifier:
-        condition = func.lower(Employee.email) == identifier.lower()
+        return identifier.lower()
+    return nip_rules.normalize(identifier)
+
+
+def find_account(identifier: str) -> Employee | None:
+    canonical = canonical_identifier(identifier)
+    if "@" in canonical:
+        condition = func.lower(Employee.email) == canonical
     else:
-        condition = Employee.nip == nip_rules.normalize(identifier)
+        condition = Employee.nip == canonical
     return db.session.scalars(select(Employee).where(condition)).first()
 
 
