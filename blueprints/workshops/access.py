@@ -1,5 +1,5 @@
-"""Who may see and manage which workshop, session and learning record: the object-level
-rules of this blueprint, in one place (roles and scopes come from auth.access)."""
+"""Who may see and manage which workshop, session, meeting link and learning record: the
+object-level rules of this blueprint, in one place (roles and scopes come from auth.access)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from blueprints.auth.access import has_role, is_above
 from blueprints.workshops.models import (
     ExternalLearning,
+    Registration,
     Workshop,
     WorkshopSession,
     workshop_organizer,
@@ -94,6 +95,38 @@ def get_visible_workshop_or_404(workshop_id: int, user) -> Workshop:
 
 def can_manage(user, session: WorkshopSession) -> bool:
     return is_organizer(user) and any(p.id == user.id for p in session.workshop.organizers)
+
+
+_LOOK_IT_UP = object()
+
+
+def can_see_meeting_link(user, session: WorkshopSession, registration=_LOOK_IT_UP) -> bool:
+    """The session's online meeting link: its confirmed participants and its managers only.
+
+    The one rule for every place that shows the link: the session page, the session's .ics
+    and the personal calendar feed. Waitlisted and pending registrations and everyone else
+    get the session without it. ``registration`` is the user's registration for this session
+    when the caller already has it (None: they have none); otherwise it is looked up.
+    """
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    if can_manage(user, session):
+        return True
+    if registration is _LOOK_IT_UP:
+        status = db.session.scalar(
+            select(Registration.status).where(
+                Registration.session_id == session.id, Registration.employee_id == user.id
+            )
+        )
+    elif (
+        registration is None
+        or registration.session_id != session.id
+        or registration.employee_id != user.id
+    ):
+        return False
+    else:
+        status = registration.status
+    return status == "confirmed"
 
 
 def get_evidence_or_404(record_id: int, user) -> ExternalLearning:

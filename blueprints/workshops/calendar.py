@@ -12,16 +12,20 @@ from sqlalchemy.orm import contains_eager
 
 from blueprints.auth.models import Employee
 from blueprints.common.timefmt import as_utc, to_wib, utcnow
+from blueprints.workshops.access import can_see_meeting_link
 from blueprints.workshops.models import (
     ACTIVE_REGISTRATION,
     CalendarToken,
     Registration,
+    Workshop,
     WorkshopSession,
 )
 from extensions import db
 
 
-def _event(session: WorkshopSession, status: str = "CONFIRMED"):
+def _event(session: WorkshopSession, status: str = "CONFIRMED", *, meeting_link: bool = False):
+    """One VEVENT. The online meeting link (LOCATION, DESCRIPTION) only if ``meeting_link``:
+    callers decide it with access.can_see_meeting_link."""
     from icalendar import Event
 
     event = Event()
@@ -30,9 +34,12 @@ def _event(session: WorkshopSession, status: str = "CONFIRMED"):
     event.add("dtstart", to_wib(session.starts_at))
     event.add("dtend", to_wib(session.ends_at))
     event.add("summary", session.workshop.title)
-    event.add("location", session.venue or session.online_url)
+    if meeting_link:
+        event.add("location", session.venue or session.online_url)
+    elif session.venue:
+        event.add("location", session.venue)
     description = session.workshop.description or ""
-    if session.online_url:
+    if session.online_url and meeting_link:
         description = f"{description}\n{session.online_url}".strip()
     event.add("description", description)
     event.add("url", url_for("workshops.show", session_id=session.id, _external=True))
@@ -52,9 +59,10 @@ def _ical(name: str):
     return cal
 
 
-def session_ics(session: WorkshopSession) -> bytes:
+def session_ics(session: WorkshopSession, user) -> bytes:
+    """The session's .ics as ``user`` may see it (the meeting link per can_see_meeting_link)."""
     cal = _ical(session.workshop.title)
-    cal.add_component(_event(session))
+    cal.add_component(_event(session, meeting_link=can_see_meeting_link(user, session)))
     cal.add_missing_timezones()
     return cal.to_ical()
 
@@ -76,6 +84,7 @@ def feed_ics(token: str) -> bytes | None:
     row = db.session.scalars(select(CalendarToken).where(CalendarToken.token == token)).first()
     if row is None:
         return None
+    owner = db.session.get(Employee, row.employee_id)
     registrations = db.session.scalars(
         select(Registration)
         .join(Registration.session)
@@ -85,13 +94,18 @@ def feed_ics(token: str) -> bytes | None:
             WorkshopSession.status != "draft",
             WorkshopSession.starts_at > utcnow() - timedelta(days=366),
         )
-        .options(contains_eager(Registration.session).joinedload(WorkshopSession.workshop))
+        .options(
+            contains_eager(Registration.session)
+            .joinedload(WorkshopSession.workshop)
+            .selectinload(Workshop.organizers)
+        )
         .order_by(WorkshopSession.starts_at)
         .limit(500)
     )
     cal = _ical(_("Pelatihan saya"))
     for registration in registrations:
         status = "CONFIRMED" if registration.status == "confirmed" else "TENTATIVE"
-        cal.add_component(_event(registration.session, status))
+        link = can_see_meeting_link(owner, registration.session, registration)
+        cal.add_component(_event(registration.session, status, meeting_link=link))
     cal.add_missing_timezones()
     return cal.to_ical()

@@ -17,7 +17,7 @@ from extensions import db
 @login_required
 def session_ics(session_id: int):
     session = get_visible_session_or_404(session_id, current_user)
-    response = Response(session_calendar(session), mimetype="text/calendar")
+    response = Response(session_calendar(session, current_user), mimetype="text/calendar")
     response.headers["Content-Disposition"] = f'attachment; filename="sesi-{session.id}.ics"'
     return response
 

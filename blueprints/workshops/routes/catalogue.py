@@ -17,6 +17,7 @@ from blueprints.common.refusals import Refused, refusals
 from blueprints.common.timefmt import to_wib
 from blueprints.workshops.access import (
     can_manage,
+    can_see_meeting_link,
     get_managed_session_or_404,
     get_managed_workshop_or_404,
     get_visible_session_or_404,
@@ -98,6 +99,7 @@ def show(session_id: int):
         v=view,
         s=session,
         can_manage=can_manage(current_user, session),
+        meeting_link=can_see_meeting_link(current_user, session, view.mine),
     )
 
 
