@@ -29,6 +29,7 @@ def register_blueprints(app: Flask) -> None:
 
 def _import_models() -> None:
     """Every model module (so that metadata and Alembic see all tables) and data seeder."""
+    import_module("blueprints.common.models")
     for name in BLUEPRINTS:
         _import_parts(name, ("models", "demo", "large"))
 

@@ -3,13 +3,13 @@
 from datetime import timedelta
 
 from blueprints.common.timefmt import today_wib, utcnow
+from blueprints.feedback.constants import UPWARD_STATEMENTS
 from blueprints.feedback.giving import snapshot
 from blueprints.feedback.models import (
     Feedback,
     FeedbackRequest,
     FeedbackVersion,
     FollowUp,
-    UpwardAnswer,
     UpwardParticipation,
     UpwardRound,
 )
@@ -95,27 +95,32 @@ def upward_round(*, open_=True, title="Triwulan Uji", min_group=3, comment_min_g
     return round_
 
 
+def close_round(round_):
+    """Close a round as the app does: everything sealed is mixed first (k or more per leader)."""
+    from blueprints.feedback import upward
+
+    upward.close_round(None, round_)
+    db.session.commit()
+
+
 def upward_answers(round_, leader, respondents, score=4, comment=""):
-    """Answers as the service would store them (participation apart, no person on answers)."""
-    from blueprints.common.anonymity import random_id
+    """Answers as the service stores them: participation apart, answers sealed in the inbox;
+    a round already closed gets them mixed as its closing would have (k or more per leader)."""
+    from blueprints.common import anonymity
+    from blueprints.feedback import upward
 
     for person in respondents:
         db.session.add(UpwardParticipation(round_id=round_.id, employee_id=person.id))
-        db.session.add(
-            UpwardAnswer(
-                id=random_id(),
-                round_id=round_.id,
-                leader_id=leader.id,
-                answered_on=today_wib(),
-                clarity=score,
-                listening=score,
-                fairness=score,
-                feedback=score,
-                growth=score,
-                comment=comment,
-            )
+        anonymity.seal_answer(
+            upward.STREAM,
+            round_.id,
+            label=leader.id,
+            data={"scores": dict.fromkeys(UPWARD_STATEMENTS, score), "comment": comment},
         )
     db.session.commit()
+    if round_.closed_at is not None:
+        anonymity.mix(upward.STREAM, round_.id, final=True)
+        db.session.commit()
 
 
 def workshop(title="Teknik Presentasi", description="Menyusun paparan", active=True):

@@ -7,6 +7,7 @@ from sqlalchemy import DateTime, Integer, func, inspect, select
 
 from blueprints.admin.models import AuditEntry
 from blueprints.admin.settings import set_setting
+from blueprints.common.models import SealedAnswer
 from blueprints.feedback.constants import UPWARD_STATEMENTS
 from blueprints.feedback.models import UpwardAnswer, UpwardParticipation, UpwardRound
 from blueprints.notifications.models import Notification
@@ -41,16 +42,19 @@ class TestAnswering:
             "/umpan-balik/ke-atas", data=_answer(leader_id=str(org.camat.id), comment="Jelas")
         )
         assert response.status_code == 303
-        answer = db.session.scalars(select(UpwardAnswer)).one()
-        assert answer.leader_id == org.lurah_a.id and answer.round_id == round_.id
+        # Sealed, waiting to be mixed with at least k others: nothing readable yet.
+        waiting = db.session.scalars(select(SealedAnswer)).one()
+        assert waiting.label == org.lurah_a.id and waiting.batch_key == round_.id
+        assert waiting.stream == "upward" and "Jelas" not in waiting.sealed
+        assert db.session.scalar(select(func.count(UpwardAnswer.id))) == 0
         again = client.post("/umpan-balik/ke-atas", data=_answer())
         assert again.status_code == 409
-        assert db.session.scalar(select(func.count(UpwardAnswer.id))) == 1
+        assert db.session.scalar(select(func.count(SealedAnswer.id))) == 1
         assert "sudah mengisi" in client.get("/umpan-balik/ke-atas").get_data(as_text=True)
         # A head rates the head above.
         ff.login(client, org.lurah_a)
         client.post("/umpan-balik/ke-atas", data=_answer())
-        assert set(db.session.scalars(select(UpwardAnswer.leader_id))) == {
+        assert set(db.session.scalars(select(SealedAnswer.label))) == {
             org.lurah_a.id,
             org.camat.id,
         }
@@ -83,8 +87,7 @@ class TestResults:
         ff.login(client, org.lurah_a)
         html = client.get("/umpan-balik/ke-atas/hasil").get_data(as_text=True)
         assert "Putaran masih berjalan" in html  # nothing while open
-        round_.closed_at = ff.utcnow()
-        db.session.commit()
+        ff.close_round(round_)
         html = client.get("/umpan-balik/ke-atas/hasil").get_data(as_text=True)
         assert "Belum cukup responden" in html
         assert not re.search(r"\d+,\d", html) and "responden." not in html
@@ -93,8 +96,7 @@ class TestResults:
         for person, score in zip(team, ("5", "3", "4"), strict=True):
             ff.login(client, person)
             client.post("/umpan-balik/ke-atas", data=_answer(clarity=score))
-        round2.closed_at = ff.utcnow()
-        db.session.commit()
+        ff.close_round(round2)
         ff.login(client, org.lurah_a)
         html = client.get("/umpan-balik/ke-atas/hasil").get_data(as_text=True)
         section = html.split(f'id="round-{round2.id}"')[1].split("</section>")[0]
@@ -106,16 +108,14 @@ class TestResults:
         round_ = ff.upward_round(min_group=3, comment_min_group=5)
         team = _team_of(org, 5)
         ff.upward_answers(round_, org.lurah_a, team[:4], comment="Komentar")
-        round_.closed_at = ff.utcnow()
-        db.session.commit()
+        ff.close_round(round_)
         ff.login(client, org.lurah_a)
         html = client.get("/umpan-balik/ke-atas/hasil").get_data(as_text=True)
         assert "4 responden." in html and "Komentar tidak ditampilkan" in html
         round2 = ff.upward_round(title="Putaran Lima", min_group=3, comment_min_group=5)
         for n, person in enumerate(team):
             ff.upward_answers(round2, org.lurah_a, [person], comment=f"Catatan nomor {n}")
-        round2.closed_at = ff.utcnow()
-        db.session.commit()
+        ff.close_round(round2)
         orders = set()
         for _ in range(8):
             html = client.get("/umpan-balik/ke-atas/hasil").get_data(as_text=True)
@@ -163,6 +163,7 @@ class TestAnonymity:
         for person in team:
             ff.login(client, person)
             client.post("/umpan-balik/ke-atas", data=_answer())
+        ff.close_round(round_)
         answers = db.session.scalars(select(UpwardAnswer)).all()
         assert all(re.fullmatch(r"[0-9a-f]{32}", a.id) for a in answers)
         assert len({a.id for a in answers}) == 4

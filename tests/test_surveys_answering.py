@@ -3,11 +3,14 @@ that cannot be linked back to a person or to the order of submission."""
 
 from datetime import date, datetime
 
+from flask import current_app
 from sqlalchemy import DateTime, func, inspect, select
 
 from blueprints.admin.models import AuditEntry
+from blueprints.common import anonymity, sealing
+from blueprints.common.models import SealedAnswer
 from blueprints.common.timefmt import today_wib
-from blueprints.surveys import answering, results, scoring
+from blueprints.surveys import answering, mixing, results, scoring
 from blueprints.surveys.models import (
     SurveyAnswer,
     SurveyDraft,
@@ -27,6 +30,20 @@ def _form(t, value=4, comment=None):
     if comment is not None:
         data[f"q_{t.texts[0].id}"] = comment
     return data
+
+
+def _sealed_answers() -> list[dict]:
+    """The inbox opened with the instance key (which only the running app holds)."""
+    key = sealing.instance_key(current_app.config)
+    return [
+        sealing.unseal(
+            key,
+            row.sealed,
+            purpose=anonymity.SEAL_PURPOSE,
+            aad=f"survey:{row.batch_key}:{row.id}".encode(),
+        )
+        for row in db.session.scalars(select(SealedAnswer))
+    ]
 
 
 def _count(model) -> int:
@@ -49,10 +66,10 @@ def test_submit_once_then_a_second_submit_is_refused(org, client, login_as):
     second = client.post(f"/survei/{w.id}/kirim", data=_form(t, value=1))
     assert second.status_code == 409
     assert "Kiriman kedua ditolak" in second.get_data(as_text=True)
-    assert _count(SurveyResponse) == 1 and _count(SurveyParticipation) == 1
-    values = set(
-        db.session.scalars(select(SurveyAnswer.value).where(SurveyAnswer.value.is_not(None)))
-    )
+    # Sealed in the inbox until at least k answers can be mixed: nothing readable yet.
+    assert _count(SurveyResponse) == 0 and _count(SurveyParticipation) == 1
+    (sealed,) = _sealed_answers()
+    values = {v for v in sealed["answers"].values() if isinstance(v, int)}
     assert values == {4}  # the first submission's answers, stored as given (before keying)
     # The page itself now says it was answered, with no form.
     again = client.get(f"/survei/{w.id}").get_data(as_text=True)
@@ -86,6 +103,10 @@ def test_responses_come_back_in_no_order_that_follows_submission(app, org):
                 w, person, {**{q.id: 4 for q in t.items["R1"]}, t.texts[0].id: f"urutan-{i:02d}"}
             )
             db.session.commit()
+        mixing.mix_waiting(w)  # as the route does after each submit
+        db.session.commit()
+    mixing.mix_all(w)  # as closing does
+    db.session.commit()
     ids = list(db.session.scalars(select(SurveyResponse.id)))
     assert all(len(i) == 32 for i in ids)
     by_id = [
@@ -143,7 +164,7 @@ def test_draft_is_encrypted_kept_and_deleted_with_submission(org, client, login_
     client.post(f"/survei/{w.id}/kirim", data=_form(t, value=3))
     db.session.expire_all()
     assert db.session.get(SurveyDraft, (w.id, org.staff_a1.id)) is None
-    assert _count(SurveyResponse) == 1
+    assert _count(SealedAnswer) == 1
     # No draft can be saved after submitting.
     client.post(f"/survei/{w.id}/draf", data=_form(t, value=1))
     assert _count(SurveyDraft) == 0

@@ -14,9 +14,14 @@ The rules (product.md §3.3) and the helper that keeps each one:
    figures may follow by subtraction: ``guard()``, ``guard_siblings()``, ``guard_across_waves()``.
 5. Nobody can list who has not answered (the caller's routes never do; reminders are sent by a
    query that returns only a count to the person who asked).
+6. The database links nothing, even for someone holding its files (page and cell order, WAL
+   commits, ctid, xmin/xmax): answers are sealed into an inbox in the submitting transaction
+   (``seal_answer``) and reach the readable tables only in batches where every group has at
+   least k answers, written in one transaction in the order of fresh random ids (``mix``).
 
-Everything here is pure Python with no database or request state, so that it is easy to test
-and reuse. See docs/anonymity.md for the threat model.
+The guard and thresholds are pure Python with no database or request state; the inbox and the
+mixer (the end of this module) are the only parts that touch the database. See
+docs/anonymity.md for the threat model.
 
 How the guard reasons. The figures shown are sums (counts, totals, distributions) over groups
 that nest: a shown group X and the shown groups directly inside it, D(X). From those, anyone can
@@ -31,13 +36,17 @@ from __future__ import annotations
 
 import random
 import secrets
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func
+from flask import current_app
+from sqlalchemy import delete, func, select
 
+from blueprints.common import sealing
+from blueprints.common.models import SealedAnswer
 from blueprints.common.timefmt import today_wib
+from extensions import db
 
 #: No threshold, whatever a setting or a wave says, is ever below this.
 MIN_GROUP = 3
@@ -236,3 +245,231 @@ def _as_nodes(groups) -> dict[Hashable, tuple[Hashable | None, int]]:
 
 def _sort_key(key) -> tuple[str, str]:
     return (type(key).__name__, repr(key))
+
+
+# --- rule 6: the sealed inbox and the mixer ------------------------------------------------------
+#
+# Why batches. A submit must record who took part (to refuse a second submit) in the same
+# transaction that keeps the answers, so anyone replaying the database's transactions sees the
+# person and that transaction together. If that transaction wrote a readable answer, the answer
+# would be theirs. So it writes the answer sealed (unreadable without a key that is not in the
+# database) into the inbox, and answers reach the readable tables only in a later transaction
+# that moves many at once: then the most a copy of the files can tell about a readable answer is
+# which batch it came in, and so which people's sealed rows that batch removed. Every group of a
+# batch (answers with the same label: the unit, or the leader they are about) therefore holds at
+# least k answers, and the batch is written in the order of fresh random ids, so that page and
+# cell order, ctid and index order say nothing within it (they follow a random key).
+#
+# When. A label is mixed while the wave is open only once 2k answers wait (k of them are moved,
+# or more, always leaving k waiting), so that at the end every label that ever mixed still has at
+# least k waiting. At the end (``final=True``: closing) every label with k or more is moved; a
+# label with fewer joins the label above it (``Stream.parents``: a unit's answers count for its
+# parent unit), until the group is big enough; what is still under k at the top stays sealed and
+# is never counted (it could only have been shown as "hidden" anyway).
+
+SEAL_PURPOSE = b"karier-anonymity-inbox"
+
+
+@dataclass(frozen=True)
+class MixedRow:
+    """One answer leaving the inbox: its new random id, the label it counts under, its data."""
+
+    id: str
+    label: int
+    data: dict
+
+
+@dataclass(frozen=True)
+class Stream:
+    """One kind of anonymous answer (survey responses, upward feedback) and how to store it.
+
+    ``threshold(batch_key)`` is k of the wave or round; ``lock(batch_key)`` serialises mixers of
+    one batch (a row lock on the wave or round); ``write(batch_key, day, rows)`` inserts the
+    readable rows in the order given; ``parents(batch_key)`` maps each label to the label of the
+    group containing it (None for a top group), or is None when labels cannot be merged;
+    ``open_batches()`` lists the batch keys the daily job mixes.
+    """
+
+    name: str
+    threshold: Callable[[int], int]
+    lock: Callable[[int], None]
+    write: Callable[[int, date, list[MixedRow]], None]
+    open_batches: Callable[[], list[int]]
+    parents: Callable[[int], Mapping[int, int | None]] | None = None
+
+
+@dataclass(frozen=True)
+class MixOutcome:
+    moved: int
+    waiting: int
+
+
+class MixConflict(RuntimeError):
+    """Another mixer moved some of the same sealed rows first: roll back, nothing is lost."""
+
+
+class SealKeyMismatch(RuntimeError):
+    """A sealed answer does not open with this instance's key (docs/deploy.md, the key)."""
+
+
+STREAMS: dict[str, Stream] = {}
+
+
+def register_stream(stream: Stream) -> Stream:
+    STREAMS[stream.name] = stream
+    return stream
+
+
+def _key() -> bytes:
+    return sealing.instance_key(current_app.config)
+
+
+def _aad(stream: str, batch_key: int, row_id: str) -> bytes:
+    return f"{stream}:{batch_key}:{row_id}".encode()
+
+
+def seal_answer(stream: str, batch_key: int, label: int, data: dict) -> None:
+    """Put one answer into the inbox, sealed, in the caller's (submitting) transaction."""
+    row_id = random_id()
+    token = sealing.seal(_key(), data, purpose=SEAL_PURPOSE, aad=_aad(stream, batch_key, row_id))
+    db.session.add(
+        SealedAnswer(id=row_id, stream=stream, batch_key=batch_key, label=label, sealed=token)
+    )
+
+
+def pending_count(stream: str, batch_key: int) -> int:
+    """How many answers of a wave or round wait sealed (a count, nothing more)."""
+    return (
+        db.session.scalar(
+            select(func.count())
+            .select_from(SealedAnswer)
+            .where(SealedAnswer.stream == stream, SealedAnswer.batch_key == batch_key)
+        )
+        or 0
+    )
+
+
+def mix(stream_name: str, batch_key: int, *, final: bool = False) -> MixOutcome:
+    """Move sealed answers of one wave or round into the readable tables, in the caller's
+    transaction (the caller commits; nothing else should be written in it)."""
+    stream = STREAMS[stream_name]
+    stream.lock(batch_key)
+    k = effective_threshold(stream.threshold(batch_key))
+    counts = dict(
+        db.session.execute(
+            select(SealedAnswer.label, func.count())
+            .where(SealedAnswer.stream == stream_name, SealedAnswer.batch_key == batch_key)
+            .group_by(SealedAnswer.label)
+        ).all()
+    )
+    if final:
+        parents = stream.parents(batch_key) if stream.parents else {}
+        destination = final_labels(counts, parents, k)
+        quota = {label: counts[label] for label in destination}
+    else:
+        destination = {label: label for label, n in counts.items() if n >= 2 * k}
+        quota = {label: counts[label] - k for label in destination}
+    if not destination:
+        return MixOutcome(moved=0, waiting=sum(counts.values()))
+    rows = db.session.execute(
+        select(SealedAnswer.id, SealedAnswer.label, SealedAnswer.sealed).where(
+            SealedAnswer.stream == stream_name,
+            SealedAnswer.batch_key == batch_key,
+            SealedAnswer.label.in_(list(destination)),
+        )
+    ).all()
+    by_label: dict[int, list] = {}
+    for row in rows:
+        by_label.setdefault(row.label, []).append(row)
+    chosen = [
+        row
+        for label, members in by_label.items()
+        for row in _SYSTEM_RANDOM.sample(members, quota[label])
+    ]
+    key = _key()
+    mixed = []
+    for row in chosen:
+        data = sealing.unseal(
+            key, row.sealed, purpose=SEAL_PURPOSE, aad=_aad(stream_name, batch_key, row.id)
+        )
+        if data is None:
+            raise SealKeyMismatch(
+                f"A sealed {stream_name} answer of {batch_key} does not open with this key."
+            )
+        mixed.append(MixedRow(id=random_id(), label=destination[row.label], data=data))
+    removed = db.session.execute(
+        delete(SealedAnswer).where(SealedAnswer.id.in_([row.id for row in chosen]))
+    ).rowcount
+    if removed != len(chosen):
+        raise MixConflict(f"{removed} of {len(chosen)} sealed answers were still there.")
+    # The write order is the order of the new random ids: whatever order the storage keeps
+    # (cells in a page, ctid, index entries) then follows a random key, not the people.
+    stream.write(batch_key, date_stamp(), sorted(mixed, key=lambda row: row.id))
+    return MixOutcome(moved=len(mixed), waiting=sum(counts.values()) - len(mixed))
+
+
+def rewrite(stream_name: str, batch_key: int, readable: list[tuple[int, dict]]) -> int:
+    """Write again, as one batch, answers that an older version stored one submit at a time
+    (the caller has read and deleted them, in this transaction). Groups under k merge upwards
+    as at closing; what is still under k at the top goes back into the inbox, sealed, so
+    nothing is lost. Returns the answers written readable."""
+    stream = STREAMS[stream_name]
+    stream.lock(batch_key)
+    k = effective_threshold(stream.threshold(batch_key))
+    counts: dict[int, int] = {}
+    for label, _data in readable:
+        counts[label] = counts.get(label, 0) + 1
+    parents = stream.parents(batch_key) if stream.parents else {}
+    destination = final_labels(counts, parents, k)
+    mixed = [
+        MixedRow(id=random_id(), label=destination[label], data=data)
+        for label, data in readable
+        if label in destination
+    ]
+    for label, data in readable:
+        if label not in destination:
+            seal_answer(stream_name, batch_key, label, data)
+    if mixed:
+        stream.write(batch_key, date_stamp(), sorted(mixed, key=lambda row: row.id))
+    return len(mixed)
+
+
+def final_labels(
+    counts: Mapping[int, int], parents: Mapping[int, int | None], k: int
+) -> dict[int, int]:
+    """At the end of a wave: {label waiting -> label it is written under}, for every label that
+    can be written. A group under k joins its parent's group (deepest first), so each written
+    group has at least k; groups still under k at the top are left out (they stay sealed)."""
+    k = effective_threshold(k)
+
+    def ancestors(label):
+        seen = []
+        parent = parents.get(label)
+        while parent is not None and parent not in seen:
+            seen.append(parent)
+            parent = parents.get(parent)
+        return seen
+
+    labels = set(counts)
+    for label in list(labels):
+        labels.update(ancestors(label))
+    pool = {label: int(counts.get(label, 0)) for label in labels}
+    members = {label: [label] if counts.get(label) else [] for label in labels}
+    for label in sorted(labels, key=lambda item: (-len(ancestors(item)), _sort_key(item))):
+        parent = parents.get(label)
+        if 0 < pool[label] < k and parent is not None:
+            pool[parent] += pool[label]
+            members[parent].extend(members[label])
+            pool[label], members[label] = 0, []
+    return {origin: label for label in labels if pool[label] >= k for origin in members[label]}
+
+
+def mix_open_batches() -> dict[str, int]:
+    """The daily job: mix every open wave and round of every stream (answers moved per stream)."""
+    moved: dict[str, int] = {}
+    for name, stream in STREAMS.items():
+        moved[name] = 0
+        for batch_key in stream.open_batches():
+            moved[name] += mix(name, batch_key).moved
+            db.session.commit()
+    return moved

@@ -1,6 +1,7 @@
 """Backup, restore and per-table checksums, for `flask backup`, `flask restore`, `flask db-checksum`.
 
-SQLite: SQLite's online backup API (a consistent copy while the app runs), restored the same way.
+SQLite: ``VACUUM INTO`` a fresh file (a consistent, rebuilt copy while the app runs), restored
+with SQLite's backup API.
 PostgreSQL: `pg_dump --format=custom`, restored with `pg_restore`. The checksums say whether two
 databases hold the same rows: compare a database with its restored backup.
 """
@@ -34,25 +35,30 @@ def sqlite_path(engine: Engine) -> Path:
 
 
 def backup_sqlite(engine: Engine, dest: str | os.PathLike) -> int:
-    """Copy the database to `dest` with the online backup API; returns the number of pages.
+    """Write a fresh copy of the database to `dest` with ``VACUUM INTO``; returns its pages.
 
-    The copy is made in one step, inside one read transaction: a consistent snapshot that writers
-    do not have to wait for (WAL). It is written next to `dest` and renamed into place only once
-    complete and checked, so a failed backup never leaves a half file under the final name.
+    Not a page copy: VACUUM INTO rebuilds every table and index into a new file, row by row in
+    key order, inside one read transaction (a consistent snapshot that writers do not wait
+    for). So the backup keeps no trace of the order rows were written in, no freed pages and no
+    WAL (the anonymity property of docs/anonymity.md holds for backups too). It is written next
+    to `dest` and renamed into place only once complete and checked, so a failed backup never
+    leaves a half file under the final name.
     """
     dest = Path(dest)
     partial = dest.with_name(dest.name + ".partial")
     partial.unlink(missing_ok=True)
     raw = engine.raw_connection()
+    try:
+        raw.driver_connection.execute("VACUUM INTO ?", (str(partial),))
+    finally:
+        raw.close()
     target = sqlite3.connect(partial)
     try:
-        raw.driver_connection.backup(target)  # pages=-1: all at once
         target.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, no -wal beside it
         _check_sqlite(target, partial)
         pages = target.execute("PRAGMA page_count").fetchone()[0]
     finally:
         target.close()
-        raw.close()
     os.replace(partial, dest)
     return pages
 

@@ -71,13 +71,16 @@ def configure_database(app: Flask) -> None:
 
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, connection_record):
-    """WAL lets readers work during a write; the busy timeout makes writers wait, not fail."""
+    """WAL lets readers work during a write; the busy timeout makes writers wait, not fail;
+    secure_delete overwrites deleted rows with zeros (mixed inbox rows, survey drafts), so a
+    copy of the file holds no remains of them (docs/anonymity.md)."""
     if type(dbapi_connection).__module__.startswith("sqlite3"):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.close()
 
 

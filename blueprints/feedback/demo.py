@@ -9,10 +9,10 @@ from datetime import date, datetime, time, timedelta
 from flask import current_app
 
 from blueprints.auth import access
-from blueprints.common.anonymity import random_id
+from blueprints.common import anonymity
 from blueprints.common.demo import DemoContext, demo_seeder
 from blueprints.common.timefmt import today_wib, utcnow, wib_to_utc
-from blueprints.feedback import workshop_link
+from blueprints.feedback import upward, workshop_link
 from blueprints.feedback.giving import snapshot
 from blueprints.feedback.models import (
     DevelopmentGoal,
@@ -25,7 +25,6 @@ from blueprints.feedback.models import (
     FeedbackWorkshop,
     FollowUp,
     SelfReflection,
-    UpwardAnswer,
     UpwardParticipation,
     UpwardRound,
 )
@@ -593,21 +592,18 @@ def _seed_upward(s: _Seeder, ctx: DemoContext) -> None:
         if superior:
             reports.setdefault(superior, []).append(person)
 
-    def answer(round_, respondent, leader_id, day, bias):
+    def answer(round_, respondent, leader_id, bias):
+        """As upward.submit stores it: participation, and the answer sealed in the inbox."""
         db.session.add(UpwardParticipation(round_id=round_.id, employee_id=respondent.id))
         score = {
             code: max(1, min(5, rng.choice([3, 4, 4, 5]) + bias.get(code, 0)))
             for code in ("clarity", "listening", "fairness", "feedback", "growth")
         }
-        db.session.add(
-            UpwardAnswer(
-                id=random_id(),
-                round_id=round_.id,
-                leader_id=leader_id,
-                answered_on=day,
-                comment=rng.choice(UPWARD_COMMENTS),
-                **score,
-            )
+        anonymity.seal_answer(
+            upward.STREAM,
+            round_.id,
+            label=leader_id,
+            data={"scores": score, "comment": rng.choice(UPWARD_COMMENTS)},
         )
 
     for leader_id, team in reports.items():
@@ -620,8 +616,9 @@ def _seed_upward(s: _Seeder, ctx: DemoContext) -> None:
             chosen = respondents[: rng.randint(0, len(respondents))]
             bias = {}
         for person in chosen:
-            day = closed.opens_on + timedelta(days=rng.randint(0, 19))
-            answer(closed, person, leader_id, day, bias)
-    # The open round: two of the lurah's team have answered; pegawai has not yet.
+            answer(closed, person, leader_id, bias)
+    # The closed round was mixed when it closed (leaders with fewer than k answers: none written).
+    anonymity.mix(upward.STREAM, closed.id, final=True)
+    # The open round: two of the lurah's team have answered (sealed, waiting); pegawai has not.
     for person in [p for p in reports.get(lurah.id, []) if p.id != people["pegawai"].id][:2]:
-        answer(current, person, lurah.id, s.today - timedelta(days=rng.randint(0, 6)), {})
+        answer(current, person, lurah.id, {})

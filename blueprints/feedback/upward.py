@@ -9,9 +9,12 @@ The anonymity rules are those of blueprints/common/anonymity.py (shared with the
 - a leader sees a round's figures only once it is closed and only when at least the round's
   threshold answered (``group_visible``); comments need their own larger threshold
   (``comments_visible``) and come in random order. Thresholds are frozen when the round opens.
-- the rows are not stored in the order written (SQLite: WITHOUT ROWID, random primary key) and,
-  on PostgreSQL, closing a round rewrites its rows in one transaction so that the system column
-  xmin no longer pairs an answer with its participation row (close rounds promptly);
+- the submitting transaction writes the participation row and the answer *sealed* into the
+  anonymity inbox (``anonymity.seal_answer``; a key outside the database); answers reach
+  ``upward_answer`` only in batches of at least k per leader (``anonymity.mix``: by the daily
+  job, and at closing), so no physical or transaction-order signal of the database pairs an
+  answer with fewer than k people; a leader with fewer than k answers at closing has none
+  written (they stay sealed: they could never be shown anyway);
 - submitting writes no audit entry and no notification (either would put a person and a time
   next to the submission);
 - subtraction guard: a leader sees one group per round (their own answers) and no pooled figure
@@ -24,7 +27,7 @@ from datetime import date
 
 from flask import url_for
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import func, insert, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from blueprints.admin.audit import audit
@@ -32,7 +35,7 @@ from blueprints.admin.settings import get_setting
 from blueprints.auth import access
 from blueprints.auth.models import Employee
 from blueprints.common import anonymity
-from blueprints.common.db import is_sqlite
+from blueprints.common.db import lock_row
 from blueprints.common.timefmt import today_wib, utcnow
 from blueprints.feedback.constants import UPWARD_STATEMENTS
 from blueprints.feedback.errors import InvalidAction
@@ -127,27 +130,52 @@ def close_due_rounds() -> int:
 
 
 def _close(round_: UpwardRound, actor) -> None:
+    """Everything still sealed is mixed first (per leader, k or more), then the round closes."""
+    anonymity.mix(STREAM, round_.id, final=True)
     round_.closed_at = utcnow()
-    _scrub_round_rows(round_)
     audit("upward.round_closed", round_, detail=round_.title, actor=actor)
 
 
-def _scrub_round_rows(round_: UpwardRound) -> None:
-    """PostgreSQL stamps every row with the transaction that wrote it (xmin): an answer and its
-    participation row, written by one submit, share it. Rewriting all of the round's rows in the
-    closing transaction gives them one stamp (the surveys do the same; SQLite keeps no stamp)."""
-    if is_sqlite():
-        return
+# --- the anonymity stream: how mixed answers are written --------------------------------------
+STREAM = "upward"
+
+
+def _write_answers(round_id: int, day: date, rows: list[anonymity.MixedRow]) -> None:
+    """One INSERT for a mixed batch, in the order given (the mixer's random-id order)."""
     db.session.execute(
-        update(UpwardAnswer)
-        .where(UpwardAnswer.round_id == round_.id)
-        .values(comment=UpwardAnswer.comment)
+        insert(UpwardAnswer),
+        [
+            {
+                "id": row.id,
+                "round_id": round_id,
+                "leader_id": row.label,
+                "answered_on": day,
+                "comment": row.data["comment"],
+                **{code: int(row.data["scores"][code]) for code in UPWARD_STATEMENTS},
+            }
+            for row in rows
+        ],
     )
-    db.session.execute(
-        update(UpwardParticipation)
-        .where(UpwardParticipation.round_id == round_.id)
-        .values(employee_id=UpwardParticipation.employee_id)
+
+
+def _round_threshold(round_id: int) -> int:
+    return db.session.get(UpwardRound, round_id).min_group
+
+
+def _open_round_ids() -> list[int]:
+    return list(db.session.scalars(select(UpwardRound.id).where(UpwardRound.closed_at.is_(None))))
+
+
+anonymity.register_stream(
+    anonymity.Stream(
+        name=STREAM,
+        threshold=_round_threshold,
+        lock=lambda round_id: lock_row(UpwardRound, round_id),
+        write=_write_answers,
+        open_batches=_open_round_ids,
+        parents=None,  # an answer about one leader can never count for another
     )
+)
 
 
 def rounds_overview() -> list[dict]:
@@ -211,15 +239,11 @@ def submit(user, scores: dict[str, int], comment: str) -> None:
     except IntegrityError:
         db.session.rollback()
         raise InvalidAction(_l("Anda sudah mengisi putaran ini. Terima kasih.")) from None
-    db.session.add(
-        UpwardAnswer(
-            id=anonymity.random_id(),
-            round_id=state.round.id,
-            leader_id=state.superior.id,
-            answered_on=anonymity.date_stamp(),
-            comment=(comment or "").strip(),
-            **scores,
-        )
+    anonymity.seal_answer(
+        STREAM,
+        state.round.id,
+        label=state.superior.id,
+        data={"scores": scores, "comment": (comment or "").strip()},
     )
 
 

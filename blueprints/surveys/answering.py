@@ -8,20 +8,17 @@ from datetime import date
 
 from flask import abort
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, insert, literal, select, text
+from sqlalchemy import delete, insert, literal, select
 from sqlalchemy.exc import IntegrityError
 
 from blueprints.auth.models import Employee, Unit
-from blueprints.common.anonymity import date_stamp, random_id
-from blueprints.common.db import is_sqlite, lock_row
+from blueprints.common.db import lock_row
 from blueprints.common.timefmt import today_wib
-from blueprints.surveys import drafts, scoring
+from blueprints.surveys import drafts, mixing
 from blueprints.surveys.access import AlreadySubmitted, SurveyError
 from blueprints.surveys.models import (
-    SurveyAnswer,
     SurveyDraft,
     SurveyParticipation,
-    SurveyResponse,
     SurveyWave,
     SurveyWaveUnit,
 )
@@ -143,8 +140,10 @@ def save_draft(wave: SurveyWave, employee: Employee, raw: dict) -> dict:
 
 
 def submit(wave: SurveyWave, employee: Employee, raw: dict) -> None:
-    """One transaction: participation (refused if already there), the anonymous response and
-    its answers, and the draft deleted. The caller commits."""
+    """One transaction: participation (refused if already there), the answers sealed into the
+    anonymity inbox, and the draft deleted (SQLite's secure_delete zeroes its bytes). The caller
+    commits, then mixes (``mixing.mix_waiting``) in a transaction of its own: the answers
+    become readable only in a batch of at least k (docs/anonymity.md)."""
     if not is_open_today(wave):
         raise SurveyError(_l("Survei ini sedang tidak dibuka."))
     answers = clean_answers(wave, raw)
@@ -164,27 +163,7 @@ def submit(wave: SurveyWave, employee: Employee, raw: dict) -> None:
         raise AlreadySubmitted(
             _l("Jawaban Anda untuk survei ini sudah terkirim sebelumnya. Kiriman kedua ditolak.")
         ) from exc
-    response_id = random_id()
-    db.session.execute(
-        insert(SurveyResponse).values(
-            id=response_id, wave_id=wave.id, unit_id=employee.unit_id, submitted_on=date_stamp()
-        )
-    )
-    db.session.execute(
-        insert(SurveyAnswer),
-        [
-            {
-                "response_id": response_id,
-                "question_id": qid,
-                "value": value if isinstance(value, int) else None,
-                "text": value if isinstance(value, str) else None,
-            }
-            for qid, value in answers.items()
-        ],
-    )
-    scoring.score_responses(wave, response_id)
-    if is_sqlite():
-        db.session.execute(text("PRAGMA secure_delete = ON"))  # overwrite the draft's bytes
+    mixing.seal_response(wave, employee.unit_id, answers)  # readable only once mixed
     db.session.execute(
         delete(SurveyDraft).where(
             SurveyDraft.wave_id == wave.id, SurveyDraft.employee_id == employee.id

@@ -211,9 +211,10 @@ class SurveyAnswer(db.Model):
     )
 
     response_id: Mapped[str] = mapped_column(ForeignKey("survey_response.id"), primary_key=True)
-    question_id: Mapped[int] = mapped_column(
-        ForeignKey("survey_question.id"), primary_key=True, index=True
-    )
+    # No index of its own on question_id: a mixed batch is written in (response id, question)
+    # order, which an index led by the question would store interleaved across page splits
+    # (docs/anonymity.md); queries reach answers through the response.
+    question_id: Mapped[int] = mapped_column(ForeignKey("survey_question.id"), primary_key=True)
     value: Mapped[int | None] = mapped_column(SmallInteger)
     text: Mapped[str | None] = mapped_column(Text)
 

@@ -196,6 +196,8 @@ def score_responses(wave: SurveyWave, response_id: str | None = None) -> None:
         .where(*conditions)
         .group_by(SurveyAnswer.response_id, SurveyQuestion.dimension_id, items.c.n_items)
         .having(3 * func.count(SurveyAnswer.value) >= 2 * items.c.n_items)
+        # Written in key order (random response ids), like the batch itself (docs/anonymity.md).
+        .order_by(SurveyAnswer.response_id, SurveyQuestion.dimension_id)
     )
     columns = [
         "response_id",

@@ -5,25 +5,21 @@ from __future__ import annotations
 
 from flask import abort
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, select
 
 from blueprints.admin.audit import audit
 from blueprints.admin.settings import get_setting
 from blueprints.auth.access import subtree_condition
 from blueprints.auth.models import Employee, Unit
 from blueprints.common.anonymity import effective_threshold
-from blueprints.common.db import is_sqlite
 from blueprints.common.timefmt import format_day, today_wib, utcnow
 from blueprints.notifications.services import notify, register_kind
-from blueprints.surveys import scoring
+from blueprints.surveys import mixing, scoring
 from blueprints.surveys.access import Frozen, SurveyError
 from blueprints.surveys.builder import get_instrument_or_404
 from blueprints.surveys.models import (
-    SurveyAnswer,
     SurveyDraft,
     SurveyParticipation,
-    SurveyResponse,
-    SurveyResponseScore,
     SurveyWave,
     SurveyWaveUnit,
 )
@@ -162,46 +158,18 @@ def open_wave(wave: SurveyWave, actor) -> int:
 
 
 def close_wave(wave: SurveyWave, actor=None) -> None:
-    """Close: compute the figures once and store them (guard applied); scrub row metadata."""
+    """Close: mix every answer still sealed that can form groups of k (the rest stays sealed:
+    it could only be shown as hidden), then compute the figures once and store them."""
     if wave.status != "open":
         raise SurveyError(_l("Hanya gelombang yang sedang dibuka yang dapat ditutup."))
+    mixing.mix_all(wave)
     scoring.score_responses(wave)  # anything loaded in bulk and not scored yet
     figures = scoring.compute_figures(wave, scoring.dimension_ids_of(wave))
     scoring.store_figures(wave, figures)
-    _scrub_wave_rows(wave)
     wave.status = "closed"
     wave.closed_at = utcnow()
     db.session.execute(delete(SurveyDraft).where(SurveyDraft.wave_id == wave.id))
     audit("survey.wave_closed", wave, wave.title, actor=actor)
-
-
-def _scrub_wave_rows(wave: SurveyWave) -> None:
-    """PostgreSQL stamps every row with the transaction that wrote it (xmin): a response and
-    its participation row written by one submit share it. Rewriting all of a wave's rows in
-    the closing transaction gives them one stamp. (SQLite keeps no such stamp.)"""
-    if is_sqlite():
-        return
-    response_ids = select(SurveyResponse.id).where(SurveyResponse.wave_id == wave.id)
-    db.session.execute(
-        update(SurveyResponse)
-        .where(SurveyResponse.wave_id == wave.id)
-        .values(submitted_on=SurveyResponse.submitted_on)
-    )
-    db.session.execute(
-        update(SurveyAnswer)
-        .where(SurveyAnswer.response_id.in_(response_ids))
-        .values(value=SurveyAnswer.value)
-    )
-    db.session.execute(
-        update(SurveyResponseScore)
-        .where(SurveyResponseScore.response_id.in_(response_ids))
-        .values(answered=SurveyResponseScore.answered)
-    )
-    db.session.execute(
-        update(SurveyParticipation)
-        .where(SurveyParticipation.wave_id == wave.id)
-        .values(employee_id=SurveyParticipation.employee_id)
-    )
 
 
 def close_due_waves() -> list[SurveyWave]:

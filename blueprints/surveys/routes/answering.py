@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 
 from blueprints.common.htmx import is_partial, redirect_after_post
 from blueprints.common.nav import register_nav
-from blueprints.surveys import answering, waves
+from blueprints.surveys import answering, mixing, waves
 from blueprints.surveys.access import AlreadySubmitted, SurveyError
 from blueprints.surveys.blueprint import bp
 from blueprints.surveys.forms import answer_field_name, answer_form_class, answers_from_form
@@ -97,6 +97,8 @@ def submit(wave_id: int):
         db.session.rollback()
         flash(str(exc), "error")
         return _answer_page(wave, form, 422)
+    db.session.commit()
+    mixing.mix_waiting(wave)  # its own transaction, after the submit's (docs/anonymity.md)
     db.session.commit()
     return redirect_after_post(url_for("surveys.submitted", wave_id=wave.id))
 
