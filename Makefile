@@ -32,6 +32,8 @@ static/vendor/htmx.min.js: package.json package-lock.json
 	npm ci --no-audit --no-fund --silent
 	mkdir -p static/vendor
 	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx.min.js
+	mkdir -p static/vendor/fonts
+	cp node_modules/dejavu-fonts-ttf/ttf/DejaVuSans.ttf node_modules/dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf node_modules/dejavu-fonts-ttf/ttf/DejaVuSansMono.ttf node_modules/dejavu-fonts-ttf/LICENSE static/vendor/fonts/
 
 translations: venv
 	$(BIN)/pybabel compile -D "messages wtforms" -d translations >/dev/null
