@@ -12,6 +12,7 @@ from contextlib import contextmanager
 
 import pytest
 from flask import Flask
+from hypothesis import HealthCheck, settings
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import make_url
 
@@ -21,6 +22,22 @@ from tests import factories
 
 HX = {"HX-Request": "true"}
 PASSWORD = "rahasia-uji-123"
+
+# Property tests on CI: the same examples on every run (derandomize: the seed is the test's own
+# hash, so a CI failure fails again locally with HYPOTHESIS_PROFILE=ci), no deadline (database
+# tests on a loaded machine are slow, not wrong), and the falsifying example printed with the
+# blob that replays it (@reproduce_failure). Test modules' own settings(...) inherit from the
+# profile loaded here, since conftest is imported before them.
+settings.register_profile(
+    "ci",
+    derandomize=True,
+    deadline=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.load_profile(
+    os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "default")
+)
 
 
 def _postgres_url() -> str | None:
