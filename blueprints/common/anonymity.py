@@ -287,7 +287,9 @@ class Stream:
     one batch (a row lock on the wave or round); ``write(batch_key, day, rows)`` inserts the
     readable rows in the order given; ``parents(batch_key)`` maps each label to the label of the
     group containing it (None for a top group), or is None when labels cannot be merged;
-    ``open_batches()`` lists the batch keys the daily job mixes.
+    ``open_batches()`` lists the batch keys the daily job mixes; ``stored_batches()`` and
+    ``rewrite_stored(batch_key)`` serve ``flask rewrite-anonymous`` (rows stored by an older
+    version, one submit at a time, written again as one batch).
     """
 
     name: str
@@ -296,6 +298,8 @@ class Stream:
     write: Callable[[int, date, list[MixedRow]], None]
     open_batches: Callable[[], list[int]]
     parents: Callable[[int], Mapping[int, int | None]] | None = None
+    stored_batches: Callable[[], list[int]] | None = None
+    rewrite_stored: Callable[[int], int] | None = None
 
 
 @dataclass(frozen=True)
@@ -408,11 +412,16 @@ def mix(stream_name: str, batch_key: int, *, final: bool = False) -> MixOutcome:
     return MixOutcome(moved=len(mixed), waiting=sum(counts.values()) - len(mixed))
 
 
-def rewrite(stream_name: str, batch_key: int, readable: list[tuple[int, dict]]) -> int:
+def rewrite(
+    stream_name: str,
+    batch_key: int,
+    readable: list[tuple[int, dict]],
+    day: date | None = None,
+) -> int:
     """Write again, as one batch, answers that an older version stored one submit at a time
     (the caller has read and deleted them, in this transaction). Groups under k merge upwards
     as at closing; what is still under k at the top goes back into the inbox, sealed, so
-    nothing is lost. Returns the answers written readable."""
+    nothing is lost. ``day`` dates the batch (default today). Returns the answers written."""
     stream = STREAMS[stream_name]
     stream.lock(batch_key)
     k = effective_threshold(stream.threshold(batch_key))
@@ -430,8 +439,22 @@ def rewrite(stream_name: str, batch_key: int, readable: list[tuple[int, dict]]) 
         if label not in destination:
             seal_answer(stream_name, batch_key, label, data)
     if mixed:
-        stream.write(batch_key, date_stamp(), sorted(mixed, key=lambda row: row.id))
+        stream.write(batch_key, day or date_stamp(), sorted(mixed, key=lambda row: row.id))
     return len(mixed)
+
+
+def rewrite_all_stored() -> dict[str, int]:
+    """``flask rewrite-anonymous``: every stream's stored batches written again (per batch, one
+    transaction each). Returns the answers rewritten per stream."""
+    done: dict[str, int] = {}
+    for name, stream in STREAMS.items():
+        done[name] = 0
+        if stream.rewrite_stored is None:
+            continue
+        for batch_key in stream.stored_batches():
+            done[name] += stream.rewrite_stored(batch_key)
+            db.session.commit()
+    return done
 
 
 def final_labels(

@@ -18,6 +18,8 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(restore)
     app.cli.add_command(db_checksum)
     app.cli.add_command(send_mail)
+    app.cli.add_command(mix_answers)
+    app.cli.add_command(rewrite_anonymous)
 
 
 @click.command("create-admin")
@@ -179,3 +181,28 @@ def send_mail(limit):
         return
     sent, failed = send_queued_mail(limit)
     click.echo(f"sent {sent}, failed {failed}")
+
+
+@click.command("mix-answers")
+def mix_answers():
+    """Move sealed survey and upward answers into the readable tables where groups of at least
+    k can be formed (the daily timer runs it; submitting and closing mix too)."""
+    from blueprints.common import anonymity
+
+    moved = anonymity.mix_open_batches()
+    click.echo(", ".join(f"{name}: {n} mixed" for name, n in moved.items()) or "nothing to mix")
+
+
+@click.command("rewrite-anonymous")
+def rewrite_anonymous():
+    """Once, after upgrading from a version without the anonymity inbox: write the stored
+    anonymous answers again in batches (docs/anonymity.md), then compact the SQLite file."""
+    from blueprints.common import anonymity
+    from blueprints.common.db import is_sqlite
+
+    done = anonymity.rewrite_all_stored()
+    if is_sqlite():
+        db.session.remove()
+        with db.engine.connect() as conn:
+            conn.exec_driver_sql("VACUUM")
+    click.echo(", ".join(f"{name}: {n} rewritten" for name, n in done.items()))

@@ -616,9 +616,11 @@ def _seed_upward(s: _Seeder, ctx: DemoContext) -> None:
             chosen = respondents[: rng.randint(0, len(respondents))]
             bias = {}
         for person in chosen:
+            rng.randint(0, 19)  # once a per-answer date; drawn still so later demo data stay put
             answer(closed, person, leader_id, bias)
     # The closed round was mixed when it closed (leaders with fewer than k answers: none written).
     anonymity.mix(upward.STREAM, closed.id, final=True)
     # The open round: two of the lurah's team have answered (sealed, waiting); pegawai has not.
     for person in [p for p in reports.get(lurah.id, []) if p.id != people["pegawai"].id][:2]:
+        rng.randint(0, 6)  # as above: the old date draw keeps the random stream unchanged
         answer(current, person, lurah.id, {})

@@ -27,7 +27,7 @@ from datetime import date
 
 from flask import url_for
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, insert, or_, select
+from sqlalchemy import delete, func, insert, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from blueprints.admin.audit import audit
@@ -166,6 +166,24 @@ def _open_round_ids() -> list[int]:
     return list(db.session.scalars(select(UpwardRound.id).where(UpwardRound.closed_at.is_(None))))
 
 
+def rewrite_stored(round_id: int) -> int:
+    """Answers an older version stored one submit at a time, written again as one batch (per
+    leader, k or more; the rest back into the inbox, sealed)."""
+    rows = db.session.scalars(select(UpwardAnswer).where(UpwardAnswer.round_id == round_id)).all()
+    readable = [
+        (
+            row.leader_id,
+            {
+                "scores": {code: getattr(row, code) for code in UPWARD_STATEMENTS},
+                "comment": row.comment,
+            },
+        )
+        for row in rows
+    ]
+    db.session.execute(delete(UpwardAnswer).where(UpwardAnswer.round_id == round_id))
+    return anonymity.rewrite(STREAM, round_id, readable)
+
+
 anonymity.register_stream(
     anonymity.Stream(
         name=STREAM,
@@ -174,6 +192,8 @@ anonymity.register_stream(
         write=_write_answers,
         open_batches=_open_round_ids,
         parents=None,  # an answer about one leader can never count for another
+        stored_batches=lambda: list(db.session.scalars(select(UpwardRound.id))),
+        rewrite_stored=rewrite_stored,
     )
 )
 

@@ -46,7 +46,7 @@ def waiting_count(wave: SurveyWave) -> int:
     return anonymity.pending_count(STREAM, wave.id)
 
 
-def rewrite_stored(wave: SurveyWave) -> int:
+def rewrite_stored(wave: SurveyWave, day: date | None = None) -> int:
     """Rewrite a wave's readable responses written before the inbox existed (one submit, one
     row): read them, delete them, and write them again as one batch through the engine (groups
     under k merged upwards, fresh random ids in random order). Returns the responses kept."""
@@ -73,7 +73,7 @@ def rewrite_stored(wave: SurveyWave) -> int:
     db.session.execute(delete(SurveyAnswer).where(SurveyAnswer.response_id.in_(ids)))
     db.session.execute(delete(SurveyResponse).where(SurveyResponse.wave_id == wave.id))
     return anonymity.rewrite(
-        STREAM, wave.id, [(labels[rid], {"answers": answers[rid]}) for rid in labels]
+        STREAM, wave.id, [(labels[rid], {"answers": answers[rid]}) for rid in labels], day
     )
 
 
@@ -116,6 +116,10 @@ def _open_wave_ids() -> list[int]:
     return list(db.session.scalars(select(SurveyWave.id).where(SurveyWave.status == "open")))
 
 
+def _stored_wave_ids() -> list[int]:
+    return list(db.session.scalars(select(SurveyWave.id).where(SurveyWave.status != "draft")))
+
+
 anonymity.register_stream(
     anonymity.Stream(
         name=STREAM,
@@ -124,5 +128,7 @@ anonymity.register_stream(
         write=_write,
         open_batches=_open_wave_ids,
         parents=_parents,
+        stored_batches=_stored_wave_ids,
+        rewrite_stored=lambda wave_id: rewrite_stored(db.session.get(SurveyWave, wave_id)),
     )
 )

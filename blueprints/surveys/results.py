@@ -17,7 +17,7 @@ from blueprints.auth.access import has_role, led_units, subtree_unit_ids
 from blueprints.auth.models import Unit
 from blueprints.common.anonymity import effective_threshold, sql_random_order
 from blueprints.surveys import instrument as builtin
-from blueprints.surveys import scoring, workshop_link
+from blueprints.surveys import mixing, scoring, workshop_link
 from blueprints.surveys.models import (
     SurveyAnswer,
     SurveyDimension,
@@ -221,6 +221,7 @@ class ResultsView:
     resistance_flag: float = 3.0
     submitted: int = 0
     invited: int = 0
+    waiting: int = 0  # answers still sealed in the inbox (a count for the whole wave)
 
     @property
     def comments_shown(self) -> int:
@@ -296,6 +297,7 @@ def results_view(
         resistance_flag=thresholds[1],
     )
     view.submitted, view.invited = participation_summary(wave)
+    view.waiting = mixing.waiting_count(wave)
     if figures is None:
         return view
     view.cutoff = figures.cutoff
