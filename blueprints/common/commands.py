@@ -201,8 +201,7 @@ def rewrite_anonymous():
     from blueprints.common.db import is_sqlite
 
     done = anonymity.rewrite_all_stored()
-    if is_sqlite():
-        db.session.remove()
-        with db.engine.connect() as conn:
+    if is_sqlite():  # rebuild the file: no freed page keeps an old row's place or bytes
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.exec_driver_sql("VACUUM")
     click.echo(", ".join(f"{name}: {n} rewritten" for name, n in done.items()))

@@ -1,0 +1,225 @@
+"""The mixer: nothing lost and nothing twice (a killed mixer, two mixers at once, a crash between
+submit and mix), figures from mixed answers equal a hand computation, and answers stored by an
+older version are written again (``flask rewrite-anonymous``)."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from flask import current_app
+from sqlalchemy import func, select
+
+from blueprints.common import anonymity, sealing
+from blueprints.common.models import SealedAnswer
+from blueprints.surveys import mixing, results, scoring
+from blueprints.surveys.models import SurveyAnswer, SurveyResponse
+from extensions import db
+from tests import factories
+from tests import factories_surveys as fs
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _count(model) -> int:
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def _comments() -> list[str]:
+    return sorted(
+        db.session.scalars(select(SurveyAnswer.text).where(SurveyAnswer.text.is_not(None)))
+    )
+
+
+def _sealed_comments(t) -> list[str]:
+    key = sealing.instance_key(current_app.config)
+    out = []
+    for row in db.session.scalars(select(SealedAnswer)):
+        data = sealing.unseal(
+            key,
+            row.sealed,
+            purpose=anonymity.SEAL_PURPOSE,
+            aad=f"{row.stream}:{row.batch_key}:{row.id}".encode(),
+        )
+        out.append(data["answers"][str(t.texts[0].id)])
+    return sorted(out)
+
+
+def _sealed_wave(org, n: int, k: int = 3):
+    """A wave with n answers sealed in the inbox (committed), each with its own comment."""
+    t = fs.instrument()
+    w = fs.wave(t.inst, [org.kec], k=k, comment_k=k)
+    for i in range(n):
+        answers = {q.id: 4 for q in t.items["R1"]}
+        answers[t.texts[0].id] = f"jawaban-{i:02d}"
+        mixing.seal_response(w, org.kel_a.id, answers)
+    db.session.commit()
+    return t, w, [f"jawaban-{i:02d}" for i in range(n)]
+
+
+def test_two_mixers_at_once_move_each_answer_exactly_once(app, org, monkeypatch):
+    t, w, everything = _sealed_wave(org, 12)
+    original = anonymity.STREAMS["survey"]
+
+    def slow_write(batch_key, day, rows):
+        original.write(batch_key, day, rows)
+        time.sleep(0.3)  # the other mixer arrives while this one holds its batch
+
+    monkeypatch.setitem(
+        anonymity.STREAMS, "survey", dataclasses.replace(original, write=slow_write)
+    )
+    start = threading.Barrier(2)
+    outcomes, errors = [], []
+
+    def mixer():
+        with app.app_context():
+            start.wait()
+            try:
+                outcomes.append(anonymity.mix("survey", w.id).moved)
+                db.session.commit()
+            except anonymity.MixConflict as exc:  # allowed: it rolls back, nothing is lost
+                db.session.rollback()
+                errors.append(exc)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=mixer) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    db.session.expire_all()
+    # 12 waiting with k=3: one mixer moves 9 (leaving k), the other then finds nothing to do.
+    assert sorted(outcomes) + [0] * len(errors) in ([0, 9], [9])
+    assert _count(SurveyResponse) == 9 and _count(SealedAnswer) == 3
+    assert sorted(_comments() + _sealed_comments(t)) == everything  # none lost, none twice
+
+
+def test_a_mixer_killed_in_the_middle_of_a_batch_loses_and_duplicates_nothing(app, org, tmp_path):
+    t, w, everything = _sealed_wave(org, 12)
+    wave_id = w.id
+    script = textwrap.dedent(
+        f"""
+        import os, signal, sys
+        sys.path.insert(0, {str(ROOT)!r})
+        from tests.conftest import make_test_app
+        from blueprints.common import anonymity
+        from extensions import db
+        app = make_test_app({current_app.config["SQLALCHEMY_DATABASE_URI"]!r}, {str(tmp_path)!r})
+        with app.app_context():
+            stream = anonymity.STREAMS["survey"]
+            def write_then_die(batch_key, day, rows):
+                stream.write(batch_key, day, rows)
+                db.session.flush()
+                os.kill(os.getpid(), signal.SIGKILL)  # before the commit
+            anonymity.STREAMS["survey"] = anonymity.Stream(
+                **{{**stream.__dict__, "write": write_then_die}}
+            )
+            anonymity.mix("survey", {wave_id})
+            db.session.commit()
+        """
+    )
+    db.session.commit()  # nothing held: the subprocess can take the write lock
+    killed = subprocess.run([sys.executable, "-c", script], cwd=ROOT, timeout=120)
+    assert killed.returncode == -signal.SIGKILL
+    db.session.expire_all()
+    assert _count(SurveyResponse) == 0 and _count(SealedAnswer) == 12  # the batch never landed
+    assert anonymity.mix("survey", wave_id).moved == 9
+    db.session.commit()
+    assert _count(SurveyResponse) == 9 and _count(SealedAnswer) == 3
+    assert sorted(_comments() + _sealed_comments(t)) == everything
+
+
+def test_answers_left_sealed_by_a_crash_are_mixed_by_the_daily_command(app, org, runner):
+    t, w, everything = _sealed_wave(org, 7)  # submitted; the mix after them never ran
+    result = runner.invoke(args=["mix-answers"])
+    assert result.exit_code == 0 and "survey: 4 mixed" in result.output
+    assert _count(SurveyResponse) == 4 and _count(SealedAnswer) == 3
+    assert sorted(_comments() + _sealed_comments(t)) == everything
+
+
+def test_figures_after_mixing_equal_a_hand_computation(app, org, client, login_as):
+    t = fs.instrument()
+    w = fs.wave(t.inst, [org.kec], k=3, comment_k=3)
+    people = [factories.employee(org.kel_a, f"Penjawab {i}") for i in range(7)]
+    db.session.commit()
+    raw_values = [5, 4, 4, 3, 2, 5, 1]
+    for person, value in zip(people, raw_values, strict=True):
+        login_as(person)
+        form = {f"q_{q.id}": str(value) for qs in t.items.values() for q in qs}
+        assert client.post(f"/survei/{w.id}/kirim", data=form).status_code == 303
+        client.post("/keluar")
+    # After each submit the route mixed what it could: at 6 waiting (2k) it moved 3, leaving k;
+    # the seventh makes 4 waiting, under 2k.
+    assert _count(SurveyResponse) == 3 and _count(SealedAnswer) == 4
+    login_as(org.camat)
+    page = client.get(f"/survei/hasil/{w.id}?unit={org.kel_a.id}").get_data(as_text=True)
+    assert 'id="answers-waiting"' in page and "4 jawaban menunggu dicampur" in page
+    mixing.mix_all(w)  # as closing does
+    db.session.commit()
+    figures = scoring.compute_figures(w, scoring.dimension_ids_of(w))
+    for code, questions in t.items.items():
+        keyed = [
+            [6 - v if q.reverse_keyed else v for q in questions] for v in raw_values
+        ]  # per person, the dimension's items after reverse keying
+        by_hand = sum(sum(items) for items in keyed) / sum(len(items) for items in keyed)
+        favourable = sum(1 for items in keyed for x in items if x >= 4) / (3 * len(keyed))
+        cell = figures.cell(org.kel_a.id, t.dims[code].id)
+        assert cell.n == 7
+        assert cell.mean == pytest.approx(by_hand)
+        assert cell.favourable == pytest.approx(favourable)
+    assert figures.nodes[org.kel_a.id].n == 7
+    assert results.ResultsView  # the page reads these same figures
+
+
+def test_rewrite_gives_stored_answers_new_ids_in_batches_of_k(app, org, runner):
+    """Answers stored one submit at a time by an older version: written again as one batch with
+    new random ids; a unit under k joins the unit above, and what is still under k at the top
+    goes back into the inbox, sealed (nothing lost, but no longer counted)."""
+    t = fs.instrument()
+    w = fs.wave(t.inst, [org.kec], k=3, comment_k=3)
+    old_ids = []
+    for i in range(5):  # one row per commit, as the old submit wrote them
+        old_ids += fs.responses(w, org.kel_a, fs.uniform(t, 2 + i % 3, 1, comment=f"a{i}"))
+    for i in range(2):  # a unit with fewer than k answers
+        old_ids += fs.responses(w, org.kel_b, fs.uniform(t, 4, 1, comment=f"b{i}"))
+    dims = scoring.dimension_ids_of(w)
+    before = scoring.compute_figures(w, dims)
+    result = runner.invoke(args=["rewrite-anonymous"])
+    assert result.exit_code == 0 and "survey: 5 rewritten" in result.output
+    db.session.expire_all()
+    rows = db.session.execute(select(SurveyResponse.id, SurveyResponse.unit_id)).all()
+    assert len(rows) == 5 and not {rid for rid, _u in rows} & set(old_ids)
+    assert {u for _rid, u in rows} == {org.kel_a.id}
+    # Kelurahan B's two answers cannot make a group of 3 even at the top: sealed again.
+    assert _count(SealedAnswer) == 2
+    assert [c for c in _sealed_comments(t)] == ["b0 1", "b1 1"]
+    after = scoring.compute_figures(w, dims)
+    assert after.nodes[org.kec.id].n == 5 and before.nodes[org.kec.id].n == 7
+    # Kelurahan A's five keyed scores were 2, 3, 4, 2, 3 on every item.
+    assert after.nodes[org.kel_a.id].n == 5
+    for d in dims:
+        assert after.cell(org.kel_a.id, d).mean == pytest.approx(2.8)
+    assert not before.nodes[org.kel_b.id].visible  # never shown before either
+
+
+@pytest.mark.skipif(os.name != "posix", reason="signals")
+def test_sealed_answers_open_only_with_the_instance_key(app, org):
+    t, w, _everything = _sealed_wave(org, 1)
+    row = db.session.scalars(select(SealedAnswer)).one()
+    assert "jawaban-00" not in row.sealed
+    aad = f"survey:{w.id}:{row.id}".encode()
+    wrong = sealing.instance_key({"SECRET_KEY": "another-instance-secret"})
+    assert sealing.unseal(wrong, row.sealed, purpose=anonymity.SEAL_PURPOSE, aad=aad) is None
+    moved = f"survey:{w.id + 1}:{row.id}".encode()  # bound to its wave and row
+    right = sealing.instance_key(current_app.config)
+    assert sealing.unseal(right, row.sealed, purpose=anonymity.SEAL_PURPOSE, aad=moved) is None
+    assert sealing.unseal(right, row.sealed, purpose=anonymity.SEAL_PURPOSE, aad=aad)
