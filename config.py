@@ -53,6 +53,23 @@ class Defaults:
     # Shown in links inside e-mails and calendar feeds when no request is active.
     PUBLIC_BASE_URL = "http://127.0.0.1:5000"
 
+    # Flask-Compress: brotli or gzip, as the client asks, when gunicorn serves alone (nginx
+    # compresses in front of it too: deploy/nginx-karier.conf). Small bodies are not worth it.
+    COMPRESS_MIMETYPES = [
+        "text/html",
+        "text/css",
+        "text/javascript",
+        "application/javascript",
+        "application/json",
+        "text/csv",
+        "image/svg+xml",
+    ]
+    COMPRESS_ALGORITHM = ["br", "gzip"]
+    COMPRESS_ALGORITHM_STREAMING = ["br", "gzip"]
+    COMPRESS_BR_LEVEL = 4
+    COMPRESS_LEVEL = 6
+    COMPRESS_MIN_SIZE = 500
+
     PAGE_SIZE = 25
     NOTIFICATION_POLL_SECONDS = 30  # the header badge refreshes itself this often
 

@@ -155,24 +155,34 @@ def direct_superior(employee: Employee) -> Employee | None:
 
 def direct_reports_stmt(leader) -> Select:
     """Employees whose direct superior (explicit or derived from the tree) is `leader`."""
-    units = _unit_heads()
-    heads = _head_units()  # head id -> the unit they belong to
-    member_units = [uid for uid in units if nearest_head(uid, None) == leader.id]
-    reporting_heads = [
-        head
-        for head, unit_id in heads.items()
-        if head != leader.id and nearest_head(unit_id, head) == leader.id
-    ]
+    member_units, head_ids, reporting_heads = _reporting_lines(leader.id)
     derived = and_(
         Employee.superior_id.is_(None),
         or_(
-            and_(Employee.unit_id.in_(member_units), Employee.id.not_in(list(heads))),
+            and_(Employee.unit_id.in_(member_units), Employee.id.not_in(head_ids)),
             Employee.id.in_(reporting_heads),
         ),
     )
     return select(Employee).where(
         Employee.active.is_(True), or_(Employee.superior_id == leader.id, derived)
     )
+
+
+def _reporting_lines(leader_id: int) -> tuple[list[int], list[int], list[int]]:
+    """(units whose nearest head is the leader, every head's id, heads reporting to the leader):
+    walked over the unit tree once per leader and request, however often the statement is built."""
+    cache = _cache()
+    key = ("reporting", leader_id)
+    if key not in cache:
+        heads = _head_units()  # head id -> the unit they belong to
+        member_units = [uid for uid in _unit_heads() if nearest_head(uid, None) == leader_id]
+        reporting_heads = [
+            head
+            for head, unit_id in heads.items()
+            if head != leader_id and nearest_head(unit_id, head) == leader_id
+        ]
+        cache[key] = (member_units, list(heads), reporting_heads)
+    return cache[key]
 
 
 def _head_units() -> dict[int, int]:

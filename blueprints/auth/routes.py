@@ -1,6 +1,8 @@
 from flask import current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from blueprints.auth import devices, services
 from blueprints.auth.blueprint import bp
@@ -19,8 +21,17 @@ def load_user(user_id: str) -> Employee | None:
     """The session holds 'id:version'; a bumped version (logout, new password) ends it."""
     try:
         raw_id, raw_version = user_id.split(":", 1)
-        employee = db.session.get(Employee, int(raw_id))
         version = int(raw_version)
+        # The account and its stored roles in one statement (not a second one for the roles).
+        employee = (
+            db.session.scalars(
+                select(Employee)
+                .options(joinedload(Employee.role_rows))
+                .where(Employee.id == int(raw_id))
+            )
+            .unique()
+            .one_or_none()
+        )
     except ValueError:
         return None
     if employee is None or not employee.active or employee.session_version != version:

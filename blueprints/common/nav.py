@@ -41,3 +41,26 @@ def navigation_for(user) -> list[dict]:
     for item in items:
         item["current"] = item is current
     return items
+
+
+class LazyNavigation:
+    """The navigation of a full page, built on first use and once: fragments never iterate it,
+    so they pay for no URL building and no role look-ups."""
+
+    def __init__(self, user):
+        self._user = user
+        self._items: list[dict] | None = None
+
+    def _built(self) -> list[dict]:
+        if self._items is None:
+            self._items = navigation_for(self._user)
+        return self._items
+
+    def __iter__(self):
+        return iter(self._built())
+
+    def __len__(self) -> int:
+        return len(self._built())
+
+    def __bool__(self) -> bool:
+        return bool(self._built())

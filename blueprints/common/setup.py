@@ -14,7 +14,8 @@ from werkzeug.routing import IntegerConverter
 import config as default_config
 from blueprints.common.db import DB_INT_MAX
 from blueprints.common.forms import use_our_wtforms_catalog
-from extensions import babel, csrf, db, limiter, login_manager, migrate
+from blueprints.common.static import register_static
+from extensions import babel, compress, csrf, db, limiter, login_manager, migrate
 
 ENV_PREFIX = "KARIER"
 SECRET_KEY_FILE = "secret_key"  # noqa: S105 (a file name, not a secret)
@@ -124,6 +125,9 @@ def register_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     use_our_wtforms_catalog(os.path.join(app.root_path, "translations"))
     limiter.init_app(app)
+    # Registered before the request hooks, so that it runs after them (it must see the final
+    # headers and body).
+    compress.init_app(app)
 
 
 CSP = (
@@ -142,6 +146,8 @@ def _has_nul(values) -> bool:
 
 
 def register_request_hooks(app: Flask) -> None:
+    register_static(app)
+
     @app.before_request
     def refuse_nul_characters():
         """Nobody types a NUL character, and no text we store or search may hold one: PostgreSQL
@@ -167,8 +173,9 @@ def register_request_hooks(app: Flask) -> None:
             response.headers["Strict-Transport-Security"] = "max-age=31536000"
         # One URL serves a page and its fragment: caches must keep them apart.
         response.vary.add("HX-Request")
+        # Static files never load the user (nor open the session): ask the endpoint first.
         if getattr(g, "no_store", False) or (
-            current_user and current_user.is_authenticated and request.endpoint != "static"
+            request.endpoint != "static" and current_user and current_user.is_authenticated
         ):
             response.headers.setdefault("Cache-Control", "no-store")
         return response
@@ -180,7 +187,7 @@ def register_template_helpers(app: Flask) -> None:
     from blueprints.auth.access import has_role
     from blueprints.auth.constants import ROLE_LABELS
     from blueprints.common import htmx, timefmt
-    from blueprints.common.nav import navigation_for
+    from blueprints.common.nav import LazyNavigation
     from blueprints.notifications.services import unread_count
 
     app.jinja_env.filters["wib"] = timefmt.format_wib
@@ -195,7 +202,7 @@ def register_template_helpers(app: Flask) -> None:
     def shell_context():
         return {
             "is_partial": htmx.is_partial(),
-            "navigation": navigation_for(current_user),
+            "navigation": LazyNavigation(current_user),
             "get_locale_code": lambda: str(get_locale() or "id"),
             "unread_notifications": lambda: unread_count(current_user),
             "has_role": lambda role: has_role(current_user, role),
