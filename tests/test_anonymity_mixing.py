@@ -141,7 +141,7 @@ def test_a_mixer_killed_in_the_middle_of_a_batch_loses_and_duplicates_nothing(ap
 def test_answers_left_sealed_by_a_crash_are_mixed_by_the_daily_command(app, org, runner):
     t, w, everything = _sealed_wave(org, 7)  # submitted; the mix after them never ran
     result = runner.invoke(args=["mix-answers"])
-    assert result.exit_code == 0 and "survey: 4 mixed" in result.output
+    assert result.exit_code == 0 and "survey: 4 mixed, 3 waiting" in result.output
     assert _count(SurveyResponse) == 4 and _count(SealedAnswer) == 3
     assert sorted(_comments() + _sealed_comments(t)) == everything
 
@@ -223,3 +223,21 @@ def test_sealed_answers_open_only_with_the_instance_key(app, org):
     right = sealing.instance_key(current_app.config)
     assert sealing.unseal(right, row.sealed, purpose=anonymity.SEAL_PURPOSE, aad=moved) is None
     assert sealing.unseal(right, row.sealed, purpose=anonymity.SEAL_PURPOSE, aad=aad)
+
+
+def test_a_wrong_key_loses_nothing_and_never_fails_a_submit(app, org, runner, client, login_as):
+    t, w, everything = _sealed_wave(org, 7)
+    right = current_app.config.get("ANONYMITY_KEY")
+    current_app.config["ANONYMITY_KEY"] = "another-instance-key-" + "x" * 20  # a lost key
+    result = runner.invoke(args=["mix-answers"])
+    assert result.exit_code == 1 and "7 sealed answers do not open" in result.output
+    assert _count(SealedAnswer) == 7 and _count(SurveyResponse) == 0
+    login_as(org.staff_a1)  # a submit under the wrong key: accepted, sealed with that key
+    form = {f"q_{q.id}": "3" for qs in t.items.values() for q in qs}
+    assert client.post(f"/survei/{w.id}/kirim", data=form).status_code == 303
+    assert _count(SealedAnswer) == 8 and _count(SurveyResponse) == 0
+    current_app.config["ANONYMITY_KEY"] = right  # the right key back: the seven mix, the
+    result = runner.invoke(args=["mix-answers"])  # one sealed under the wrong key stays apart
+    assert result.exit_code == 1 and "1 sealed answers do not open" in result.output
+    assert _count(SurveyResponse) == 4 and _count(SealedAnswer) == 4
+    assert "survey: 4 mixed, 4 waiting" in result.output

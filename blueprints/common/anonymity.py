@@ -306,14 +306,11 @@ class Stream:
 class MixOutcome:
     moved: int
     waiting: int
+    unreadable: int = 0  # waiting answers this instance's key does not open
 
 
 class MixConflict(RuntimeError):
     """Another mixer moved some of the same sealed rows first: roll back, nothing is lost."""
-
-
-class SealKeyMismatch(RuntimeError):
-    """A sealed answer does not open with this instance's key (docs/deploy.md, the key)."""
 
 
 STREAMS: dict[str, Stream] = {}
@@ -355,7 +352,9 @@ def pending_count(stream: str, batch_key: int) -> int:
 
 def mix(stream_name: str, batch_key: int, *, final: bool = False) -> MixOutcome:
     """Move sealed answers of one wave or round into the readable tables, in the caller's
-    transaction (the caller commits; nothing else should be written in it)."""
+    transaction (the caller commits). Answers that do not open with this instance's key (a
+    wrong or lost ANONYMITY_KEY) stay sealed and are counted in ``unreadable``; they never
+    count towards a group, so the rest mixes as if they were not there."""
     stream = STREAMS[stream_name]
     stream.lock(batch_key)
     k = effective_threshold(stream.threshold(batch_key))
@@ -366,50 +365,66 @@ def mix(stream_name: str, batch_key: int, *, final: bool = False) -> MixOutcome:
             .group_by(SealedAnswer.label)
         ).all()
     )
+    waiting = sum(counts.values())
+    # Only labels that may move need opening (while open: 2k or more waiting).
+    candidates = list(counts) if final else [label for label, n in counts.items() if n >= 2 * k]
+    opened, unreadable = _open(stream_name, batch_key, candidates)
+    sizes = {label: len(rows) for label, rows in opened.items()}
     if final:
         parents = stream.parents(batch_key) if stream.parents else {}
-        destination = final_labels(counts, parents, k)
-        quota = {label: counts[label] for label in destination}
+        destination = final_labels(sizes, parents, k)
+        quota = {label: sizes[label] for label in destination}
     else:
-        destination = {label: label for label, n in counts.items() if n >= 2 * k}
-        quota = {label: counts[label] - k for label in destination}
-    if not destination:
-        return MixOutcome(moved=0, waiting=sum(counts.values()))
-    rows = db.session.execute(
-        select(SealedAnswer.id, SealedAnswer.label, SealedAnswer.sealed).where(
-            SealedAnswer.stream == stream_name,
-            SealedAnswer.batch_key == batch_key,
-            SealedAnswer.label.in_(list(destination)),
-        )
-    ).all()
-    by_label: dict[int, list] = {}
-    for row in rows:
-        by_label.setdefault(row.label, []).append(row)
+        destination = {label: label for label, n in sizes.items() if n >= 2 * k}
+        quota = {label: sizes[label] - k for label in destination}
     chosen = [
-        row
-        for label, members in by_label.items()
-        for row in _SYSTEM_RANDOM.sample(members, quota[label])
+        (label, row_id, data)
+        for label in destination
+        for row_id, data in _SYSTEM_RANDOM.sample(opened[label], quota[label])
     ]
-    key = _key()
-    mixed = []
-    for row in chosen:
-        data = sealing.unseal(
-            key, row.sealed, purpose=SEAL_PURPOSE, aad=_aad(stream_name, batch_key, row.id)
-        )
-        if data is None:
-            raise SealKeyMismatch(
-                f"A sealed {stream_name} answer of {batch_key} does not open with this key."
-            )
-        mixed.append(MixedRow(id=random_id(), label=destination[row.label], data=data))
+    if not chosen:
+        return MixOutcome(moved=0, waiting=waiting, unreadable=unreadable)
     removed = db.session.execute(
-        delete(SealedAnswer).where(SealedAnswer.id.in_([row.id for row in chosen]))
+        delete(SealedAnswer).where(SealedAnswer.id.in_([row_id for _l, row_id, _d in chosen]))
     ).rowcount
     if removed != len(chosen):
         raise MixConflict(f"{removed} of {len(chosen)} sealed answers were still there.")
+    mixed = [
+        MixedRow(id=random_id(), label=destination[label], data=data) for label, _r, data in chosen
+    ]
     # The write order is the order of the new random ids: whatever order the storage keeps
     # (cells in a page, ctid, index entries) then follows a random key, not the people.
     stream.write(batch_key, date_stamp(), sorted(mixed, key=lambda row: row.id))
-    return MixOutcome(moved=len(mixed), waiting=sum(counts.values()) - len(mixed))
+    return MixOutcome(moved=len(mixed), waiting=waiting - len(mixed), unreadable=unreadable)
+
+
+def _open(stream_name: str, batch_key: int, labels: list[int]) -> tuple[dict[int, list], int]:
+    """{label: [(row id, data)]} of the sealed answers of these labels that open with this
+    instance's key, and how many did not."""
+    if not labels:
+        return {}, 0
+    key = _key()
+    opened: dict[int, list] = {}
+    unreadable = 0
+    for row_id, label, token in db.session.execute(
+        select(SealedAnswer.id, SealedAnswer.label, SealedAnswer.sealed).where(
+            SealedAnswer.stream == stream_name,
+            SealedAnswer.batch_key == batch_key,
+            SealedAnswer.label.in_(labels),
+        )
+    ):
+        data = sealing.unseal(
+            key, token, purpose=SEAL_PURPOSE, aad=_aad(stream_name, batch_key, row_id)
+        )
+        if data is None:
+            unreadable += 1
+        else:
+            opened.setdefault(label, []).append((row_id, data))
+    if unreadable:
+        current_app.logger.warning(
+            "%s %s: %d sealed answers do not open with this key", stream_name, batch_key, unreadable
+        )
+    return opened, unreadable
 
 
 def rewrite(
@@ -487,12 +502,15 @@ def final_labels(
     return {origin: label for label in labels if pool[label] >= k for origin in members[label]}
 
 
-def mix_open_batches() -> dict[str, int]:
-    """The daily job: mix every open wave and round of every stream (answers moved per stream)."""
-    moved: dict[str, int] = {}
+def mix_open_batches() -> dict[str, MixOutcome]:
+    """The daily job: mix every open wave and round of every stream (totals per stream)."""
+    totals: dict[str, MixOutcome] = {}
     for name, stream in STREAMS.items():
-        moved[name] = 0
+        moved = waiting = unreadable = 0
         for batch_key in stream.open_batches():
-            moved[name] += mix(name, batch_key).moved
+            outcome = mix(name, batch_key)
             db.session.commit()
-    return moved
+            moved, waiting = moved + outcome.moved, waiting + outcome.waiting
+            unreadable += outcome.unreadable
+        totals[name] = MixOutcome(moved, waiting, unreadable)
+    return totals

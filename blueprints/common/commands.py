@@ -189,8 +189,13 @@ def mix_answers():
     k can be formed (the daily timer runs it; submitting and closing mix too)."""
     from blueprints.common import anonymity
 
-    moved = anonymity.mix_open_batches()
-    click.echo(", ".join(f"{name}: {n} mixed" for name, n in moved.items()) or "nothing to mix")
+    totals = anonymity.mix_open_batches()
+    click.echo(
+        ", ".join(f"{name}: {t.moved} mixed, {t.waiting} waiting" for name, t in totals.items())
+    )
+    unreadable = sum(t.unreadable for t in totals.values())
+    if unreadable:  # a wrong or lost ANONYMITY_KEY (docs/deploy.md): they stay sealed
+        raise click.ClickException(f"{unreadable} sealed answers do not open with this key.")
 
 
 @click.command("rewrite-anonymous")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask import current_app
 from sqlalchemy import delete, insert, select
 
 from blueprints.common import anonymity
@@ -35,6 +36,17 @@ def seal_response(wave: SurveyWave, unit_id: int, answers: dict[int, int | str])
 def mix_waiting(wave: SurveyWave) -> anonymity.MixOutcome:
     """Mix what may be mixed while the wave is open (the caller commits)."""
     return anonymity.mix(STREAM, wave.id)
+
+
+def mix_after_submit(wave: SurveyWave) -> None:
+    """Right after a submit's commit, in a transaction of its own. A failure here must not
+    fail the submit (the answer is safe in the inbox; the daily job mixes it): roll back, log."""
+    try:
+        mix_waiting(wave)
+        db.session.commit()
+    except anonymity.MixConflict as exc:
+        db.session.rollback()
+        current_app.logger.warning("survey %s: mixing after submit failed: %s", wave.id, exc)
 
 
 def mix_all(wave: SurveyWave) -> anonymity.MixOutcome:

@@ -98,8 +98,7 @@ def submit(wave_id: int):
         flash(str(exc), "error")
         return _answer_page(wave, form, 422)
     db.session.commit()
-    mixing.mix_waiting(wave)  # its own transaction, after the submit's (docs/anonymity.md)
-    db.session.commit()
+    mixing.mix_after_submit(wave)  # its own transaction, after the submit's (docs/anonymity.md)
     return redirect_after_post(url_for("surveys.submitted", wave_id=wave.id))
 
 
