@@ -146,6 +146,11 @@ class Workshop(db.Model):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("employee.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Who signs its certificates; empty = the default signatory (documents.default_signatory).
+    signatory_name: Mapped[str] = mapped_column(String(200), default="")
+    signatory_nip: Mapped[str] = mapped_column(String(18), default="")
+    signatory_rank: Mapped[str] = mapped_column(String(100), default="")
+    signatory_title: Mapped[str] = mapped_column(String(200), default="")
 
     topics: Mapped[list[Topic]] = relationship(secondary=workshop_topic_link, order_by=Topic.name)
     organizers: Mapped[list[Employee]] = relationship(
@@ -287,9 +292,12 @@ class ExternalLearning(db.Model):
 
 
 class Certificate(db.Model):
-    """An attendance certificate. What it claims is kept as issued; the code is unguessable."""
+    """An attendance certificate. What it claims is kept as issued; the code is unguessable.
+    The number (``number_seq`` of ``number_year``, written in the configured pattern) is handed
+    out from CertificateCounter in the issuing transaction."""
 
     __tablename__ = "workshop_certificate"
+    __table_args__ = (UniqueConstraint("number_year", "number_seq"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     registration_id: Mapped[int] = mapped_column(
@@ -301,8 +309,31 @@ class Certificate(db.Model):
     session_date: Mapped[date] = mapped_column(Date)
     jp: Mapped[int] = mapped_column(Integer)
     issued_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    number: Mapped[str | None] = mapped_column(String(80), unique=True)
+    number_year: Mapped[int | None] = mapped_column(Integer)
+    number_seq: Mapped[int | None] = mapped_column(Integer)
+    session_end_date: Mapped[date | None] = mapped_column(Date)
+    holder_nip: Mapped[str] = mapped_column(String(18), default="")
+    holder_rank: Mapped[str] = mapped_column(String(100), default="")
+    holder_position: Mapped[str] = mapped_column(String(200), default="")
+    issued_place: Mapped[str] = mapped_column(String(100), default="")
+    issued_on: Mapped[date | None] = mapped_column(Date)
+    signatory_name: Mapped[str] = mapped_column(String(200), default="")
+    signatory_nip: Mapped[str] = mapped_column(String(18), default="")
+    signatory_rank: Mapped[str] = mapped_column(String(100), default="")
+    signatory_title: Mapped[str] = mapped_column(String(200), default="")
 
     registration: Mapped[Registration] = relationship()
+
+
+class CertificateCounter(db.Model):
+    """The last certificate number handed out in a year. Incremented by an UPDATE in the issuing
+    transaction, which serialises concurrent issuers on SQLite and PostgreSQL alike."""
+
+    __tablename__ = "workshop_certificate_counter"
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    last: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class CalendarToken(db.Model):
@@ -313,3 +344,33 @@ class CalendarToken(db.Model):
     employee_id: Mapped[int] = mapped_column(ForeignKey("employee.id"), primary_key=True)
     token: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+CHECKIN_REQUEST_STATUSES = {
+    "pending": _l("Menunggu keputusan"),
+    "accepted": _l("Diterima"),
+    "refused": _l("Ditolak"),
+}
+
+
+class CheckinRequest(db.Model):
+    """Someone who scanned a session's check-in code without a confirmed seat: the organizer
+    accepts them as a walk-in (attendance.add_walk_in) or refuses them. One row per person."""
+
+    __tablename__ = "workshop_checkin_request"
+    __table_args__ = (
+        UniqueConstraint("session_id", "employee_id"),
+        CheckConstraint(_in("status", CHECKIN_REQUEST_STATUSES), name="status"),
+        Index("ix_workshop_checkin_request_session_status", "session_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("workshop_session.id"))
+    employee_id: Mapped[int] = mapped_column(ForeignKey("employee.id"))
+    status: Mapped[str] = mapped_column(String(10), default="pending")
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("employee.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    session: Mapped[WorkshopSession] = relationship()
+    employee: Mapped[Employee] = relationship(foreign_keys=[employee_id])

@@ -5,8 +5,8 @@ from flask import Response, abort, render_template, url_for
 from flask_login import current_user, login_required
 
 from blueprints.workshops.blueprint import bp
+from blueprints.workshops.certificate_pdf import certificate_pdf
 from blueprints.workshops.certificates import (
-    certificate_pdf,
     get_certificate_registration_or_404,
     issue_certificate,
     verify_certificate,
