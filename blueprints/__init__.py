@@ -14,6 +14,7 @@ BLUEPRINTS = (
     "workshops",
     "feedback",
     "surveys",
+    "competencies",
 )
 
 
