@@ -83,6 +83,22 @@ SPECS = {
             3,
             100,
         ),
+        SettingSpec(
+            "checkin_opens_before_minutes",
+            30,
+            _l("Presensi QR dibuka sebelum sesi (menit)"),
+            _l("Peserta dapat memindai kode hadir sejak sekian menit sebelum sesi dimulai."),
+            0,
+            1440,
+        ),
+        SettingSpec(
+            "checkin_closes_after_minutes",
+            0,
+            _l("Presensi QR ditutup setelah sesi (menit)"),
+            _l("0: presensi ditutup tepat saat sesi berakhir."),
+            0,
+            1440,
+        ),
     ]
 }
 

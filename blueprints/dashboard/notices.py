@@ -8,7 +8,12 @@ Run it from a timer once a day (it is idempotent: running it twice sends nothing
   name), once per wave;
 - upward-feedback rounds created ahead of their opening day: announced on the day they open,
   once per round (rounds that open on the day they are created are announced by the feedback
-  blueprint at once).
+  blueprint at once);
+- workshop sessions starting tomorrow (WIB): their confirmed participants, once per session and
+  start date (a session moved to another day is reminded again before its new date);
+- registrations still waiting for izin atasan from before today: the direct superior, once per
+  registration. A change of a session's time or place is told at once by the workshops
+  blueprint (catalogue.update_session), not here.
 Once-per-object sends are recorded in DeliveredNotice (unique per kind and object) before the
 notifications are queued, in the same transaction, so that two timers never send twice.
 E-mail copies go through the outbox (`flask send-mail`), so a failing mail server delays mail
@@ -31,12 +36,15 @@ from blueprints.feedback.models import UpwardRound
 from blueprints.notifications.models import Notification
 from blueprints.surveys import waves as survey_waves
 from blueprints.surveys.models import SurveyWave
+from blueprints.workshops import reminders as workshop_reminders
 from extensions import db
 
 FOLLOW_UP_DAYS = 3
 REMINDER_DAYS = 3
 SURVEY_REMINDER = "surveys.auto_reminder"
 UPWARD_OPENED = "feedback.upward_open"
+SESSION_DAY_BEFORE = "workshops.day_before"  # + ":" + the session's WIB start date
+APPROVAL_REMINDER = "workshops.approval_reminder"
 
 
 @dataclass
@@ -45,6 +53,9 @@ class DueResult:
     survey_reminders: int = 0  # waves reminded
     survey_people: int = 0
     upward_rounds: int = 0
+    sessions_reminded: int = 0
+    session_people: int = 0
+    approvals_reminded: int = 0
 
 
 def _claim(kind: str, object_id: int) -> DeliveredNotice | None:
@@ -108,6 +119,28 @@ def _upward_openings(today: date, result: DueResult) -> None:
         result.upward_rounds += 1
 
 
+def _session_reminders(today: date, result: DueResult) -> None:
+    tomorrow = today + timedelta(days=1)
+    for session in workshop_reminders.sessions_starting_on(tomorrow):
+        notice = _claim(f"{SESSION_DAY_BEFORE}:{tomorrow.isoformat()}", session.id)
+        if notice is None:
+            continue
+        notice.recipients = workshop_reminders.remind_participants(session)
+        db.session.commit()
+        result.sessions_reminded += 1
+        result.session_people += notice.recipients
+
+
+def _approval_reminders(today: date, result: DueResult) -> None:
+    for registration in workshop_reminders.waiting_approvals(today):
+        notice = _claim(APPROVAL_REMINDER, registration.id)
+        if notice is None:
+            continue
+        notice.recipients = int(workshop_reminders.remind_superior(registration))
+        db.session.commit()
+        result.approvals_reminded += notice.recipients
+
+
 def notify_due(today: date | None = None) -> DueResult:
     """Needs a request context (links are built with url_for)."""
     today = today or today_wib()
@@ -116,4 +149,6 @@ def notify_due(today: date | None = None) -> DueResult:
     db.session.commit()
     _survey_reminders(today, result)
     _upward_openings(today, result)
+    _session_reminders(today, result)
+    _approval_reminders(today, result)
     return result

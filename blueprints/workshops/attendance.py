@@ -167,6 +167,14 @@ def set_attendance(
     if registration is None:
         abort(404)
     session = get_managed_session_or_404(registration.session_id, by)
+    return record_attendance(session, registration, attended, now)
+
+
+def record_attendance(
+    session: WorkshopSession, registration: Registration, attended: bool, now=None
+) -> Registration:
+    """The one rule for marking a confirmed participant present (or not): the organizer's
+    list and the participant's own QR check-in both come here. Marking twice is harmless."""
     if registration.status != "confirmed":
         raise Refused(_("Kehadiran hanya dicatat untuk peserta terdaftar."))
     if session.status == "cancelled" or not session_day_begun(session, now):
@@ -213,6 +221,7 @@ def export_rows(session_id: int) -> tuple[list[str], list[list]]:
         _("Hadir"),
         _("Walk-in"),
         _("Wajib"),
+        _("Terdaftar"),
     ]
     groups = participants(session_id)
     rows = []
@@ -231,6 +240,7 @@ def export_rows(session_id: int) -> tuple[list[str], list[list]]:
                     yes if reg.attended else no,
                     yes if reg.walk_in else no,
                     yes if reg.mandatory else no,
+                    reg.created_at,
                 ]
             )
     return header, rows

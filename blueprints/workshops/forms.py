@@ -313,3 +313,14 @@ class RejectForm(FlaskForm):
 
 class TopicForm(FlaskForm):
     name = StringField(_l("Nama topik"), validators=[DataRequired(), Length(max=100)])
+
+
+class CheckinCodeForm(FlaskForm):
+    """The fallback to scanning: the six digits shown under the QR on the organizer's screen."""
+
+    code = StringField(
+        _l("Kode presensi"),
+        validators=[DataRequired(), Length(max=20)],
+        description=_l("Enam angka yang tampil di layar penyelenggara."),
+        render_kw={"inputmode": "numeric", "autocomplete": "one-time-code"},
+    )

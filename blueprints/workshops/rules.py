@@ -65,6 +65,23 @@ register_kind(
     _l('Catatan pembelajaran "%(title)s" ditolak. Alasan: %(reason)s'),
 )
 
+register_kind(
+    "workshops.checkin_accepted",
+    _l("Penyelenggara menerima Anda sebagai peserta langsung %(workshop)s (%(when)s)."),
+)
+register_kind(
+    "workshops.checkin_refused",
+    _l("Penyelenggara tidak menerima presensi Anda di %(workshop)s (%(when)s)."),
+)
+register_kind(
+    "workshops.reminder_day_before",
+    _l("Pengingat: besok Anda mengikuti %(workshop)s (%(when)s)%(venue)s."),
+)
+register_kind(
+    "workshops.approval_reminder",
+    _l("Permohonan %(name)s mengikuti %(workshop)s (%(when)s) masih menunggu izin Anda."),
+)
+
 
 # --- small helpers ---------------------------------------------------------------------------
 def default_jp(starts_at: datetime, ends_at: datetime) -> int:

@@ -1,0 +1,311 @@
+"""QR self check-in: the signed rotating token, the typed code, the window, the walk-in queue,
+the organizer's live count, and JP/certificates following as for manual attendance."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from blueprints.admin.models import AuditEntry
+from blueprints.admin.settings import set_setting
+from blueprints.common.timefmt import today_wib, utcnow
+from blueprints.workshops import checkin
+from blueprints.workshops.ledger import jp_for_year
+from blueprints.workshops.models import CheckinRequest, Registration
+from extensions import db
+from tests import factories_workshops as wf
+from tests.conftest import HX
+
+
+@pytest.fixture
+def org(org):
+    wf.fast_logins()
+    return org
+
+
+@pytest.fixture
+def running(org):
+    """A session that started an hour ago and runs two more; staff_a1 holds a seat."""
+    ws = wf.workshop(org.organizer, "Komunikasi Publik")
+    start = (utcnow() - timedelta(hours=1)).replace(microsecond=0)
+    s = wf.session(ws, starts_at=start, hours=3, jp=4)
+    reg = wf.registration(s, org.staff_a1)
+    return s, reg
+
+
+def _scan_path(s, step=None):
+    step = checkin.step_of() if step is None else step
+    return f"/pelatihan/hadir/{s.id}/{checkin.make_token(s.id, step)}"
+
+
+def _attended(reg_id) -> bool:
+    db.session.expire_all()
+    return db.session.get(Registration, reg_id).attended
+
+
+def test_registered_person_checks_in_once_through_the_qr_url(client, org, login_as, running):
+    s, reg = running
+    login_as(org.staff_a1)
+    path = _scan_path(s)
+    page = client.get(path)
+    assert page.status_code == 200
+    assert "Konfirmasi kehadiran" in page.text
+    assert not _attended(reg.id), "a GET changes nothing"
+
+    done = client.post(path)
+    assert done.status_code == 303
+    assert done.headers["Location"].endswith(f"/pelatihan/sesi/{s.id}")
+    assert _attended(reg.id)
+    follow = client.get(done.headers["Location"])
+    assert "tercatat hadir" in follow.text
+
+    again = client.post(path, follow_redirects=True)  # twice is harmless
+    assert again.status_code == 200
+    assert "sudah tercatat hadir" in again.text
+    assert _attended(reg.id)
+    checked = db.session.scalar(
+        select(func.count(AuditEntry.id)).where(AuditEntry.action == "workshops.checked_in")
+    )
+    assert checked == 1
+    assert db.session.scalar(select(func.count(CheckinRequest.id))) == 0
+
+
+def test_login_comes_first_and_returns_to_the_scanned_url(client, org, running):
+    s, _reg = running
+    path = _scan_path(s)
+    response = client.get(path)
+    assert response.status_code == 302
+    assert "/masuk" in response.headers["Location"]
+    assert "next=" in response.headers["Location"]
+
+
+@pytest.mark.parametrize("steps_back", [checkin.GRACE_STEPS + 1, 10, 10_000])
+def test_an_expired_token_is_refused(client, org, login_as, running, steps_back):
+    s, reg = running
+    login_as(org.staff_a1)
+    path = _scan_path(s, checkin.step_of() - steps_back)
+    assert client.get(path).status_code == 422
+    refused = client.post(path)
+    assert refused.status_code == 422
+    assert "kedaluwarsa" in refused.text
+    assert not _attended(reg.id)
+
+
+def test_a_token_in_its_grace_still_works(client, org, login_as, running):
+    s, reg = running
+    login_as(org.staff_a1)
+    assert client.post(_scan_path(s, checkin.step_of() - checkin.GRACE_STEPS)).status_code == 303
+    assert _attended(reg.id)
+
+
+def test_a_forged_token_is_refused(client, org, login_as, running):
+    s, reg = running
+    other = wf.session(s.workshop, starts_at=s.starts_at, hours=3)
+    login_as(org.staff_a1)
+    step = checkin.step_of()
+    good = checkin.make_token(s.id, step)
+    forged = [
+        f"{step}.AAAAAAAAAAAAAAAAAAAA",
+        good[:-2] + ("AA" if not good.endswith("AA") else "BB"),
+        checkin.make_token(other.id, step),  # another session's token
+        f"{step + 1}.{good.split('.')[1]}",  # another step with this signature
+        checkin.make_token(s.id, step + 5),  # a future step (signed, but not yet issued)
+        "abc",
+    ]
+    for token in forged:
+        response = client.post(f"/pelatihan/hadir/{s.id}/{token}")
+        assert response.status_code == 422, token
+    assert not _attended(reg.id)
+
+
+def test_outside_the_window_is_refused_and_the_window_is_a_setting(client, org, login_as, running):
+    s, reg = running
+    later = wf.session(s.workshop, starts_at=utcnow() + timedelta(hours=2), hours=2)
+    early = wf.registration(later, org.staff_a2)
+    login_as(org.staff_a2)
+    refused = client.post(_scan_path(later))
+    assert refused.status_code == 422
+    assert "Presensi sesi ini dibuka" in refused.text
+    assert not _attended(early.id)
+
+    set_setting("checkin_opens_before_minutes", 180)  # an admin widens the window
+    db.session.commit()
+    assert client.post(_scan_path(later)).status_code == 303
+    assert _attended(early.id)
+
+    ended = wf.session(s.workshop, starts_at=utcnow() - timedelta(hours=5), hours=2)
+    late = wf.registration(ended, org.staff_a2)
+    assert client.post(_scan_path(ended)).status_code == 422
+    assert not _attended(late.id)
+
+
+def test_a_stranger_lands_in_the_walk_in_queue_the_organizer_decides(
+    client, org, login_as, running
+):
+    s, reg = running
+    login_as(org.staff_b1)  # not registered
+    first = client.post(_scan_path(s), follow_redirects=True)
+    assert "menunggu keputusan" in first.text
+    client.post(_scan_path(s))  # scanning again queues nobody twice
+    rows = db.session.scalars(select(CheckinRequest)).all()
+    assert [(r.employee_id, r.status) for r in rows] == [(org.staff_b1.id, "pending")]
+    assert (
+        db.session.scalars(
+            select(Registration).where(Registration.employee_id == org.staff_b1.id)
+        ).all()
+        == []
+    )
+
+    login_as(org.staff_a2)  # a second stranger, to be refused
+    client.post(_scan_path(s))
+
+    login_as(org.organizer)
+    screen = client.get(f"/pelatihan/kelola/sesi/{s.id}/presensi")
+    assert screen.status_code == 200
+    assert "Staf B1" in screen.text and "Staf A2" in screen.text
+    b1, a2 = db.session.scalars(select(CheckinRequest).order_by(CheckinRequest.id)).all()
+
+    accepted = client.post(f"/pelatihan/kelola/presensi/{b1.id}/terima", headers=HX)
+    assert accepted.status_code == 200
+    assert 'id="checkin-live"' in accepted.text
+    assert "Staf B1 diterima" in accepted.text
+    walk_in = db.session.scalars(
+        select(Registration).where(Registration.employee_id == org.staff_b1.id)
+    ).one()
+    assert (walk_in.status, walk_in.walk_in, walk_in.attended) == ("confirmed", True, True)
+
+    refused = client.post(f"/pelatihan/kelola/presensi/{a2.id}/tolak")
+    assert refused.status_code == 303
+    db.session.expire_all()
+    assert db.session.get(CheckinRequest, a2.id).status == "refused"
+    assert (
+        db.session.scalars(
+            select(Registration).where(Registration.employee_id == org.staff_a2.id)
+        ).all()
+        == []
+    )
+    again = client.post(f"/pelatihan/kelola/presensi/{a2.id}/terima", follow_redirects=True)
+    assert "sudah diputuskan" in again.text
+
+    login_as(org.staff_a2)  # the refused person scanning again stays refused
+    told = client.post(_scan_path(s), follow_redirects=True)
+    assert "tidak menerima presensi" in told.text
+    assert db.session.get(CheckinRequest, a2.id).status == "refused"
+
+
+def test_only_the_workshops_organizers_open_the_screen_and_decide(client, org, login_as, running):
+    s, _reg = running
+    login_as(org.staff_b1)
+    client.post(_scan_path(s))
+    row = db.session.scalars(select(CheckinRequest)).one()
+    for person in (org.staff_a1, org.lurah_a, org.admin):
+        login_as(person)
+        assert client.get(f"/pelatihan/kelola/sesi/{s.id}/presensi").status_code == 403
+        assert client.post(f"/pelatihan/kelola/presensi/{row.id}/terima").status_code == 403
+    db.session.expire_all()
+    assert db.session.get(CheckinRequest, row.id).status == "pending"
+
+
+def test_the_organizers_count_updates(client, org, login_as, running, queries):
+    s, _reg = running
+    more = [org.staff_a2, org.staff_b1, org.staff_sek]
+    for person in more:
+        wf.registration(s, person)
+    login_as(org.organizer)
+
+    def count():
+        fragment = client.get(f"/pelatihan/kelola/sesi/{s.id}/presensi", headers=HX)
+        assert fragment.status_code == 200
+        assert "<html" not in fragment.text
+        assert 'data-hx-trigger="every 5s"' in fragment.text
+        return int(re.search(r'id="checkin-count">(\d+)<', fragment.text).group(1))
+
+    assert count() == 0
+    for person in (org.staff_a1, org.staff_a2):
+        login_as(person)
+        client.post(_scan_path(s))
+    login_as(org.organizer)
+    assert count() == 2
+    with queries() as q:
+        count()
+    fixed = q.count
+    for person in (org.staff_b1, org.staff_sek):
+        login_as(person)
+        client.post(_scan_path(s))
+    login_as(org.organizer)
+    with queries() as q:
+        assert count() == 4
+    assert q.count == fixed, q.statements
+
+
+def test_the_screen_shows_a_qr_a_code_and_a_refresh_link(client, org, login_as, running):
+    s, _reg = running
+    login_as(org.organizer)
+    page = client.get(f"/pelatihan/kelola/sesi/{s.id}/presensi")
+    assert "<svg" in page.text
+    code = checkin.make_code(s.id, checkin.step_of())
+    assert f"{code[:3]} {code[3:]}" in page.text
+    assert f'href="/pelatihan/kelola/sesi/{s.id}/presensi"' in page.text  # no-JS refresh
+    assert "http://" not in page.text.split("<svg", 1)[1].split("</svg>", 1)[0].replace(
+        "http://www.w3.org", ""
+    ), "the QR is drawn inline, fetched from nowhere"
+
+
+def test_the_typed_code_checks_in_and_a_wrong_code_is_refused(client, org, login_as, running):
+    s, reg = running
+    login_as(org.staff_a1)
+    assert client.get("/pelatihan/hadir").status_code == 200
+    code = checkin.make_code(s.id, checkin.step_of())
+    wrong = f"{(int(code) + 1) % 10**6:06d}"
+    refused = client.post("/pelatihan/hadir", data={"code": wrong})
+    assert refused.status_code == 422
+    assert not _attended(reg.id)
+    stale = checkin.make_code(s.id, checkin.step_of() - checkin.GRACE_STEPS - 1)
+    if stale != code:
+        assert client.post("/pelatihan/hadir", data={"code": stale}).status_code == 422
+    done = client.post("/pelatihan/hadir", data={"code": f"{code[:3]} {code[3:]}"})
+    assert done.status_code == 303
+    assert _attended(reg.id)
+
+
+def test_typing_codes_is_rate_limited(client, org, login_as, running):
+    login_as(org.staff_a1)
+    statuses = [
+        client.post("/pelatihan/hadir", data={"code": "000000"}).status_code for _ in range(12)
+    ]
+    assert statuses[-1] == 429
+
+
+def test_jp_and_certificate_follow_a_qr_check_in(client, org, login_as, running):
+    s, reg = running
+    year = today_wib().year
+    assert jp_for_year(org.staff_a1, year) == 0
+    login_as(org.staff_a1)
+    assert client.get(f"/pelatihan/sertifikat/{reg.id}.pdf").status_code == 404
+    client.post(_scan_path(s))
+    db.session.expire_all()
+    assert jp_for_year(org.staff_a1, year) == 4
+    pdf = client.get(f"/pelatihan/sertifikat/{reg.id}.pdf")
+    assert pdf.status_code == 200
+    assert pdf.data.startswith(b"%PDF")
+
+
+def test_an_accepted_walk_in_earns_jp_too(client, org, login_as, running):
+    s, _reg = running
+    login_as(org.staff_b1)
+    client.post(_scan_path(s))
+    row = db.session.scalars(select(CheckinRequest)).one()
+    login_as(org.organizer)
+    client.post(f"/pelatihan/kelola/presensi/{row.id}/terima")
+    db.session.expire_all()
+    assert jp_for_year(org.staff_b1, today_wib().year) == 4
+
+
+def test_a_cancelled_session_takes_no_check_in(client, org, login_as, running):
+    s, reg = running
+    s.status = "cancelled"
+    db.session.commit()
+    login_as(org.staff_a1)
+    assert client.post(_scan_path(s)).status_code == 422
+    assert not _attended(reg.id)
