@@ -59,15 +59,23 @@ def test_five_wrong_passwords_under_five_spellings_then_the_sixth_is_429(app, or
     assert _post(app.test_client(), org.staff_b1.email, PASSWORD) == 303
 
 
+def test_the_nip_and_the_email_of_one_account_share_one_limit(app, org):
+    person = org.staff_a1
+    spellings = _spellings(person.nip)[:3] + [person.email.upper(), f" {person.email} "]
+    stranger = app.test_client()
+    assert [_post(stranger, s) for s in spellings] == [422] * 5
+    assert _post(stranger, person.email) == 429  # the sixth, whatever the spelling
+    assert _post(app.test_client(), person.nip, PASSWORD) == 429
+
+
 def test_spellings_of_an_email_count_together(app, org):
     email = org.staff_a1.email
     spellings = [email, email.upper(), f"  {email}", f"{email}\t", email.capitalize()]
     stranger = app.test_client()
     assert [_post(stranger, s) for s in spellings] == [422] * 5
     assert _post(stranger, email.title()) == 429
-    # E-mail and NIP are one account to the lookup, but the limit counts what was typed: the
-    # NIP is a second identifier with its own window.
-    assert _post(stranger, org.staff_a1.nip) == 422
+    # E-mail and NIP are one account to the limit too: the NIP waits with the e-mail.
+    assert _post(stranger, org.staff_a1.nip) == 429
 
 
 def test_the_window_slides_and_then_the_owner_logs_in(app, org, clock):

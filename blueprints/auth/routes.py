@@ -52,10 +52,18 @@ def unauthorized():
 
 
 def _account_key() -> str:
-    """The per-account limit counts the canonical identifier: every spelling of a NIP or an
-    e-mail is one account (the same function the lookup uses)."""
-    identifier = services.canonical_identifier(request.form.get("identifier"))
-    return "login:" + (identifier or request.remote_addr or "?")
+    """The per-account limit counts the account: every spelling of its NIP and of its e-mail is
+    one account (the lookup's own canonical spelling finds it). An identifier that names no
+    account is counted by its canonical spelling, so it answers exactly as an account would."""
+    if "login_account_key" not in g:
+        identifier = services.canonical_identifier(request.form.get("identifier"))
+        account = services.find_account(identifier) if identifier else None
+        g.login_account_key = (
+            f"login:account:{account.id}"
+            if account is not None
+            else "login:" + (identifier or request.remote_addr or "?")
+        )
+    return g.login_account_key
 
 
 def _known_device() -> bool:
