@@ -11,6 +11,7 @@ from datetime import timedelta
 from types import SimpleNamespace
 
 from blueprints.common.timefmt import utcnow
+from blueprints.competencies import dictionary as competency_dictionary
 from blueprints.workshops import api as workshop_services
 from extensions import db
 from tests import factories
@@ -42,6 +43,7 @@ def _world(org) -> SimpleNamespace:
     inst = fs.instrument()
     wave = fs.wave(inst.inst, [org.kec, org.sek, org.kel_a, org.kel_b])
     token = workshop_services.calendar_token(org.staff_a1)
+    competency_dictionary.install_builtin()
     db.session.commit()
     return SimpleNamespace(
         args={
@@ -70,6 +72,8 @@ def _world(org) -> SimpleNamespace:
             "topic_id": topic.id,
             "code": "KODE-TIDAK-ADA",
             "filename": "css/app.css",
+            "competency_id": competency_dictionary.all_competencies()[0].id,
+            "year": 2026,
         },
         feed_token=token.token,
     )
@@ -130,6 +134,19 @@ MATRIX: dict[str, tuple | str] = {
     "admin.units": (LOGIN, 403, 403, 403, 200, 403),
     "auth.login": (200, 302, 302, 302, 302, 302),
     "auth.password": (LOGIN, 200, 200, 200, 200, 200),
+    "competencies.akpk_export": (LOGIN, 403, 200, 200, 403, 403),
+    "competencies.akpk_index": (LOGIN, 403, 200, 200, 403, 403),
+    "competencies.centre": (LOGIN, 403, 403, 403, 200, 403),
+    "competencies.competency_edit": (LOGIN, 403, 403, 403, 200, 403),
+    "competencies.competency_new": (LOGIN, 403, 403, 403, 200, 403),
+    "competencies.dictionary_index": (LOGIN, 200, 200, 200, 200, 200),
+    "competencies.mine": (LOGIN, 200, 200, 200, 200, 200),
+    "competencies.person": (LOGIN, 302, 404, 200, 404, 404),
+    "competencies.standard_edit": (LOGIN, 403, 403, 403, 200, 403),
+    "competencies.standards_export": (LOGIN, 403, 403, 403, 200, 403),
+    "competencies.standards_index": (LOGIN, 403, 403, 403, 200, 403),
+    "competencies.team": (LOGIN, 403, 403, 200, 403, 403),
+    "competencies.workshop": (LOGIN, 403, 200, 403, 403, 403),
     "dashboard.career": (LOGIN, 200, 200, 200, 200, 200),
     "dashboard.healthz": (200, 200, 200, 200, 200, 200),
     "dashboard.home": (LOGIN, 200, 200, 200, 200, 200),
@@ -221,6 +238,18 @@ MATRIX: dict[str, tuple | str] = {
     "admin.unit_update": POST,
     "auth.language": POST,
     "auth.logout": POST,
+    "competencies.akpk_assign": POST,
+    "competencies.assess": POST,
+    "competencies.centre_create": POST,
+    "competencies.competency_create": POST,
+    "competencies.competency_update": POST,
+    "competencies.dictionary_install": POST,
+    "competencies.propose_goal": POST,
+    "competencies.self_assess": POST,
+    "competencies.standard_update": POST,
+    "competencies.standards_import": POST,
+    "competencies.target": POST,
+    "competencies.workshop_update": POST,
     "feedback.acknowledge": POST,
     "feedback.create": POST,
     "feedback.delete": POST,
