@@ -43,9 +43,13 @@ class Server:
             "POST", "/masuk", data={"identifier": email, "password": password}
         )
         assert status == 303, status
-        cookie = headers["Set-Cookie"].split(";", 1)[0]
-        assert cookie.startswith("karier_session=")
-        return cookie
+        sessions = [
+            c.split(";", 1)[0]
+            for c in headers.get_all("Set-Cookie")
+            if c.startswith("karier_session=")
+        ]
+        assert len(sessions) == 1  # beside it, the known-device cookie (auth/devices.py)
+        return sessions[0]
 
     def stop(self):
         self.server.shutdown()
