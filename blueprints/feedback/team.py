@@ -101,14 +101,7 @@ def team_stmt(leader, filters: TeamFilter):
             Employee.active.is_(True),
         )
     )
-    if filters.q:
-        escaped = filters.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        pattern = f"%{escaped}%"
-        stmt = stmt.where(
-            or_(Employee.name.ilike(pattern, escape="\\"), Employee.nip.like(pattern, escape="\\"))
-        )
-    if filters.unit_id:
-        stmt = stmt.where(Employee.unit_id == filters.unit_id)
+    stmt = _person_filters(stmt, filters)
     if filters.show == "overdue":
         stmt = stmt.where(or_(last.c.last_sent.is_(None), last.c.last_sent < cutoff))
     elif filters.show == "followups":
@@ -126,6 +119,53 @@ def team_stmt(leader, filters: TeamFilter):
         primary = [column.desc() for column in primary]
     columns = [*primary, *tiebreak]
     return stmt.order_by(*columns, Employee.id)
+
+
+def _person_filters(stmt, filters: TeamFilter):
+    if filters.q:
+        escaped = filters.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        pattern = f"%{escaped}%"
+        stmt = stmt.where(
+            or_(Employee.name.ilike(pattern, escape="\\"), Employee.nip.like(pattern, escape="\\"))
+        )
+    if filters.unit_id:
+        stmt = stmt.where(Employee.unit_id == filters.unit_id)
+    return stmt
+
+
+def team_count_stmt(leader, filters: TeamFilter):
+    """How many rows team_stmt has, without its aggregates: the people in scope, and for the
+    `show` filters one indexed EXISTS per person instead of grouping every feedback entry."""
+    stmt = select(func.count(Employee.id)).where(
+        Employee.unit_id.in_(access.subtree_unit_ids_stmt(leader)),
+        Employee.id != leader.id,
+        Employee.active.is_(True),
+    )
+    stmt = _person_filters(stmt, filters)
+    if filters.show == "overdue":
+        recent = select(Feedback.id).where(
+            Feedback.receiver_id == Employee.id,
+            Feedback.status == "sent",
+            Feedback.sent_at >= cadence_cutoff(),
+        )
+        stmt = stmt.where(~recent.exists())
+    elif filters.show == "followups":
+        open_follow_up = (
+            select(FollowUp.id)
+            .join(Feedback, FollowUp.feedback_id == Feedback.id)
+            .where(
+                Feedback.receiver_id == Employee.id,
+                Feedback.status == "sent",
+                FollowUp.confirmed_at.is_(None),
+            )
+        )
+        stmt = stmt.where(open_follow_up.exists())
+    elif filters.show == "requests":
+        pending = select(FeedbackRequest.id).where(
+            FeedbackRequest.requester_id == Employee.id, FeedbackRequest.status == "open"
+        )
+        stmt = stmt.where(pending.exists())
+    return stmt
 
 
 def team_units(leader) -> list[tuple[int, str]]:

@@ -45,7 +45,12 @@ def team():
     form = TeamFilterForm(request.args)
     form.unit.choices = [(0, _("Semua unit")), *teams.team_units(current_user)]
     filters = _team_filters(form)
-    page = paginate(teams.team_stmt(current_user, filters), per_page=TEAM_PAGE_SIZE, scalars=False)
+    page = paginate(
+        teams.team_stmt(current_user, filters),
+        per_page=TEAM_PAGE_SIZE,
+        scalars=False,
+        count_stmt=teams.team_count_stmt(current_user, filters),
+    )
     args = {k: v for k, v in request.args.items() if k != "page" and v}
 
     def sort_url(key):
