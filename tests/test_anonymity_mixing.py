@@ -4,14 +4,11 @@ older version are written again (``flask rewrite-anonymous``)."""
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import signal
 import subprocess
 import sys
 import textwrap
-import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -65,40 +62,43 @@ def _sealed_wave(org, n: int, k: int = 3):
     return t, w, [f"jawaban-{i:02d}" for i in range(n)]
 
 
-def test_two_mixers_at_once_move_each_answer_exactly_once(app, org, monkeypatch):
-    t, w, everything = _sealed_wave(org, 12)
-    original = anonymity.STREAMS["survey"]
-
-    def slow_write(batch_key, day, rows):
-        original.write(batch_key, day, rows)
-        time.sleep(0.3)  # the other mixer arrives while this one holds its batch
-
-    monkeypatch.setitem(
-        anonymity.STREAMS, "survey", dataclasses.replace(original, write=slow_write)
-    )
-    start = threading.Barrier(2)
-    outcomes, errors = [], []
-
-    def mixer():
+def _mixer(wave_id: int, instance: Path, after_write: str) -> list[str]:
+    """A separate process that mixes one wave; ``after_write`` runs between writing the batch
+    and committing it (a pause, or the process killing itself)."""
+    script = textwrap.dedent(
+        f"""
+        import os, signal, sys, time
+        sys.path.insert(0, {str(ROOT)!r})
+        from tests.conftest import make_test_app
+        from blueprints.common import anonymity
+        from extensions import db
+        app = make_test_app({current_app.config["SQLALCHEMY_DATABASE_URI"]!r}, {str(instance)!r})
         with app.app_context():
-            start.wait()
-            try:
-                outcomes.append(anonymity.mix("survey", w.id).moved)
-                db.session.commit()
-            except anonymity.MixConflict as exc:  # allowed: it rolls back, nothing is lost
-                db.session.rollback()
-                errors.append(exc)
-            finally:
-                db.session.remove()
+            stream = anonymity.STREAMS["survey"]
+            def write(batch_key, day, rows):
+                stream.write(batch_key, day, rows)
+                db.session.flush()
+                {after_write}
+            anonymity.STREAMS["survey"] = anonymity.Stream(**{{**stream.__dict__, "write": write}})
+            print(anonymity.mix("survey", {wave_id}).moved)
+            db.session.commit()
+        """
+    )
+    return [sys.executable, "-c", script]
 
-    threads = [threading.Thread(target=mixer) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+
+def test_two_processes_mixing_at_once_move_each_answer_exactly_once(app, org, tmp_path):
+    t, w, everything = _sealed_wave(org, 12)
+    wave_id = w.id
+    db.session.commit()  # nothing held: the mixers can take their locks
+    command = _mixer(wave_id, tmp_path, "time.sleep(1.0)  # the other arrives meanwhile")
+    mixers = [subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, text=True) for _ in "ab"]
+    moved = sorted(int(m.communicate(timeout=120)[0].strip()) for m in mixers)
+    assert [m.returncode for m in mixers] == [0, 0]
+    # 12 waiting with k=3: the first moves 9 (leaving k), the second waits for it, then finds
+    # 3 waiting (under 2k) and moves none.
+    assert moved == [0, 9]
     db.session.expire_all()
-    # 12 waiting with k=3: one mixer moves 9 (leaving k), the other then finds nothing to do.
-    assert sorted(outcomes) + [0] * len(errors) in ([0, 9], [9])
     assert _count(SurveyResponse) == 9 and _count(SealedAnswer) == 3
     assert sorted(_comments() + _sealed_comments(t)) == everything  # none lost, none twice
 
@@ -106,29 +106,9 @@ def test_two_mixers_at_once_move_each_answer_exactly_once(app, org, monkeypatch)
 def test_a_mixer_killed_in_the_middle_of_a_batch_loses_and_duplicates_nothing(app, org, tmp_path):
     t, w, everything = _sealed_wave(org, 12)
     wave_id = w.id
-    script = textwrap.dedent(
-        f"""
-        import os, signal, sys
-        sys.path.insert(0, {str(ROOT)!r})
-        from tests.conftest import make_test_app
-        from blueprints.common import anonymity
-        from extensions import db
-        app = make_test_app({current_app.config["SQLALCHEMY_DATABASE_URI"]!r}, {str(tmp_path)!r})
-        with app.app_context():
-            stream = anonymity.STREAMS["survey"]
-            def write_then_die(batch_key, day, rows):
-                stream.write(batch_key, day, rows)
-                db.session.flush()
-                os.kill(os.getpid(), signal.SIGKILL)  # before the commit
-            anonymity.STREAMS["survey"] = anonymity.Stream(
-                **{{**stream.__dict__, "write": write_then_die}}
-            )
-            anonymity.mix("survey", {wave_id})
-            db.session.commit()
-        """
-    )
     db.session.commit()  # nothing held: the subprocess can take the write lock
-    killed = subprocess.run([sys.executable, "-c", script], cwd=ROOT, timeout=120)
+    command = _mixer(wave_id, tmp_path, "os.kill(os.getpid(), signal.SIGKILL)  # before commit")
+    killed = subprocess.run(command, cwd=ROOT, timeout=120)
     assert killed.returncode == -signal.SIGKILL
     db.session.expire_all()
     assert _count(SurveyResponse) == 0 and _count(SealedAnswer) == 12  # the batch never landed
