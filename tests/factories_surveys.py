@@ -173,7 +173,11 @@ def close(w: SurveyWave) -> None:
 
 
 def parse_csv(body: bytes) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+    """Read with the separator of the export's locale (Indonesian ';', English ',')."""
+    text = body.decode("utf-8-sig")
+    first = text.split("\n", 1)[0]
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    return list(csv.reader(io.StringIO(text), delimiter=delimiter))
 
 
 def number(text: str) -> float | None:

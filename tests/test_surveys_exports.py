@@ -93,7 +93,7 @@ def test_dimension_export_matches_the_dimension_table(org, client, login_as):
     )
     sheet = book["Dimensi"]
     xlsx = {
-        r[1]: [r[3], r[4], r[5]]
+        r[1]: [r[3], None if r[4] is None else round(r[4] * 100, 1), r[5]]  # a percentage cell
         for r in sheet.iter_rows(min_row=2, values_only=True)
         if str(r[1]).startswith("Dimensi")
     }

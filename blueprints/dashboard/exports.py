@@ -5,20 +5,17 @@ formula-safe by blueprints/common/exports.py."""
 from flask_babel import gettext as _
 from openpyxl import Workbook
 
-from blueprints.common.exports import xlsx_workbook_response
+from blueprints.common.exports import Percent, add_sheet, xlsx_workbook_response
 from blueprints.dashboard import services
 from extensions import db
 
 
 def _sheet(workbook: Workbook, title: str, header: list, rows) -> None:
-    sheet = workbook.create_sheet(title=title[:31])
-    sheet.append([str(h) for h in header])
-    for row in rows:
-        sheet.append(list(row))
+    add_sheet(workbook, title, header, rows)
 
 
 def _share(part: int, whole: int):
-    return round(part / whole, 4) if whole else None
+    return Percent(round(part / whole, 4) if whole else None)
 
 
 def _score(value):
@@ -36,6 +33,7 @@ def leader_xlsx(leader):
         _("Ringkasan"),
         [_("Ukuran"), _("Nilai")],
         [
+            (_("Tanggal data"), f.today),
             (_("Tahun JP"), f.year),
             (_("Pegawai dalam lingkup"), totals.people),
             (_("Mencapai target JP"), totals.at_target),
@@ -61,7 +59,10 @@ def leader_xlsx(leader):
             _("Menerima umpan balik triwulan ini"),
             _("Cakupan umpan balik"),
         ],
-        [(u.name, u.people, u.at_target, u.compliance, u.covered, u.coverage) for u in data.units],
+        [
+            (u.name, u.people, u.at_target, Percent(u.compliance), u.covered, Percent(u.coverage))
+            for u in data.units
+        ],
     )
     people = db.session.execute(services.people_stmt(leader, f, "semua")).all()
     _sheet(
@@ -101,7 +102,7 @@ def leader_xlsx(leader):
                 row.name,
                 row.nip,
                 row.unit_name,
-                services.wib_text(row.last_sent),
+                row.last_sent,
                 row.open_follow_ups,
             )
             for row in overdue

@@ -6,7 +6,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from blueprints.auth.models import Employee
-from blueprints.common.timefmt import format_wib
 from blueprints.feedback.constants import competency_label, value_label
 from blueprints.feedback.models import Feedback
 from blueprints.feedback.visibility import can_read, readable_condition, record_read
@@ -59,13 +58,13 @@ def export_header() -> list[str]:
 
 def feedback_row(feedback: Feedback) -> list:
     return [
-        feedback.occurred_on.isoformat(),
+        feedback.occurred_on,
         feedback.receiver.name,
         feedback.receiver.nip,
         feedback.receiver.unit.name,
         feedback.author.name,
-        format_wib(feedback.sent_at),
-        format_wib(feedback.acknowledged_at),
+        feedback.sent_at,
+        feedback.acknowledged_at,
         ", ".join(value_label(v) for v in feedback.value_codes),
         ", ".join(competency_label(c) for c in feedback.competency_codes),
         feedback.context,

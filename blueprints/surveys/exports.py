@@ -7,7 +7,7 @@ blueprints/common/exports.py.
 from flask_babel import gettext as _
 from openpyxl import Workbook
 
-from blueprints.common.exports import csv_response, safe_cell, xlsx_workbook_response
+from blueprints.common.exports import Percent, add_sheet, csv_response, xlsx_workbook_response
 from blueprints.surveys.results import ResultsView
 
 
@@ -16,7 +16,8 @@ def _score(value):
 
 
 def _pct(value):
-    return None if value is None else round(value * 100)
+    """A share as a percentage cell, rounded as the screen shows it (whole per cent)."""
+    return Percent(None if value is None else round(value, 2))
 
 
 def construct_label(construct: str) -> str:
@@ -140,6 +141,12 @@ def comment_table(view: ResultsView) -> tuple[list[str], list[list]]:
     return header, rows
 
 
+def wave_table(view: ResultsView) -> tuple[list[str], list[list]]:
+    """What the page heading says about the wave: its title, the unit, its dates."""
+    header = [_("Gelombang"), _("Unit"), _("Dibuka"), _("Ditutup")]
+    return header, [[view.wave.title, view.unit.name, view.wave.opens_on, view.wave.closes_on]]
+
+
 def _filename(view: ResultsView, ext: str, part: str = "") -> str:
     code = "".join(
         ch if ch.isalnum() or ch in "-_" else "-" for ch in (view.unit.code or str(view.unit.id))
@@ -164,12 +171,7 @@ def xlsx_export(view: ResultsView):
     sheets = [(_("Dimensi"), dimension_table(view)), (_("Unit"), unit_table(view))]
     if view.comments_visible:
         sheets.append((_("Komentar"), comment_table(view)))
-    first = True
     for title, (header, rows) in sheets:
-        sheet = workbook.active if first else workbook.create_sheet()
-        first = False
-        sheet.title = title[:31]
-        sheet.append([safe_cell(h) for h in header])
-        for row in rows if view.figures_available else []:
-            sheet.append([safe_cell(v) for v in row])
+        add_sheet(workbook, title, header, rows if view.figures_available else [])
+    add_sheet(workbook, _("Gelombang"), *wave_table(view))
     return xlsx_workbook_response(_filename(view, "xlsx"), workbook)
