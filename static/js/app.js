@@ -14,7 +14,7 @@
   // Auto-submit filter forms whose controls say so (htmx-enhanced forms handle this themselves).
   document.addEventListener("change", function (event) {
     var el = event.target;
-    if (el instanceof HTMLElement && el.dataset.autosubmit !== undefined && el.form && !el.form.hasAttribute("hx-get")) {
+    if (el instanceof HTMLElement && el.dataset.autosubmit !== undefined && el.form && !el.form.hasAttribute("data-hx-get") && !el.form.hasAttribute("hx-get")) {
       el.form.requestSubmit();
     }
   });

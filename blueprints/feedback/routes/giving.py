@@ -67,10 +67,10 @@ def _fill_choices(form: FeedbackForm, author, request_obj=None) -> None:
         entry.form.due_on.label.text = _("Tenggat tindak lanjut %(n)d", n=number)
     form.workshop_q.render_kw = {
         **(form.workshop_q.render_kw or {}),
-        "hx-get": url_for("feedback.workshop_search"),
-        "hx-trigger": "input changed delay:300ms, search",
-        "hx-target": "#workshop-results",
-        "hx-include": "#selected-workshops",
+        "data-hx-get": url_for("feedback.workshop_search"),
+        "data-hx-trigger": "input changed delay:300ms, search",
+        "data-hx-target": "#workshop-results",
+        "data-hx-include": "#selected-workshops",
         "aria-controls": "workshop-results",
     }
 
