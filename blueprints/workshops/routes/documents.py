@@ -1,18 +1,23 @@
-"""Document settings (admins): the kop, place of issue, certificate number pattern, default
-signatory and the emblem image of certificates and daftar hadir."""
+"""Documents: the settings of admins (the kop, place of issue, certificate number pattern,
+default signatory, the emblem image), and the daftar hadir PDF and attendance recap of a session
+(organizers of its workshop)."""
 
-from flask import flash, render_template, request, url_for
+from flask import Response, flash, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
+from openpyxl import Workbook
 from wtforms import BooleanField, StringField
 from wtforms.validators import Length
 
 from blueprints.admin.audit import audit
 from blueprints.auth.access import role_required
+from blueprints.common.exports import add_sheet, csv_response, xlsx_workbook_response
 from blueprints.common.htmx import redirect_after_post
 from blueprints.common.refusals import refusals
-from blueprints.workshops import documents
+from blueprints.workshops import documents, sign_in
+from blueprints.workshops.access import get_managed_session_or_404
 from blueprints.workshops.blueprint import bp
 from extensions import db
 
@@ -72,3 +77,29 @@ def document_settings_update():
     db.session.commit()
     flash(_("Pengaturan dokumen disimpan."), "success")
     return redirect_after_post(_back())
+
+
+@bp.get("/pelatihan/kelola/sesi/<int:session_id>/daftar-hadir.pdf")
+@role_required("organizer")
+def attendance_sheet(session_id: int):
+    session = get_managed_session_or_404(session_id, current_user)
+    response = Response(sign_in.sign_in_pdf(session), mimetype="application/pdf")
+    response.headers["Content-Disposition"] = (
+        f'inline; filename="daftar-hadir-sesi-{session.id}.pdf"'
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.get("/pelatihan/kelola/sesi/<int:session_id>/rekap-kehadiran.<any(csv, xlsx):fmt>")
+@role_required("organizer")
+def attendance_recap(session_id: int, fmt: str):
+    session = get_managed_session_or_404(session_id, current_user)
+    header, rows = sign_in.recap_table(session)
+    stem = f"rekap-kehadiran-sesi-{session.id}"
+    if fmt == "csv":
+        return csv_response(f"{stem}.csv", header, rows)
+    workbook = Workbook()
+    add_sheet(workbook, _("Rekap kehadiran"), header, rows)
+    add_sheet(workbook, _("Ringkasan"), *sign_in.recap_summary(session))
+    return xlsx_workbook_response(f"{stem}.xlsx", workbook)
