@@ -22,6 +22,8 @@ from blueprints.workshops.models import (
 )
 from extensions import db
 
+FEED_REFRESH = timedelta(hours=1)
+
 
 def _event(session: WorkshopSession, status: str = "CONFIRMED", *, meeting_link: bool = False):
     """One VEVENT. The online meeting link (LOCATION, DESCRIPTION) only if ``meeting_link``:
@@ -103,6 +105,10 @@ def feed_ics(token: str) -> bytes | None:
         .limit(500)
     )
     cal = _ical(_("Pelatihan saya"))
+    # How often a subscribing calendar app should fetch the feed again (RFC 7986; the X- form
+    # for Outlook and older clients).
+    cal.add("refresh-interval", FEED_REFRESH, parameters={"VALUE": "DURATION"})
+    cal.add("x-published-ttl", "PT1H")
     for registration in registrations:
         status = "CONFIRMED" if registration.status == "confirmed" else "TENTATIVE"
         link = can_see_meeting_link(owner, registration.session, registration)
