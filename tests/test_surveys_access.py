@@ -95,6 +95,7 @@ def _survey_get_urls(app, wave_id, instrument_id, question_id, unit_id):
         "fmt": "csv",
         "plan_id": 1,
         "dimension_id": 1,
+        "action_id": 1,
     }
     urls = []
     for rule in app.url_map.iter_rules():

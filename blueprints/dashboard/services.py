@@ -43,6 +43,7 @@ from blueprints.feedback import team as feedback_team
 from blueprints.feedback import upward as feedback_upward
 from blueprints.feedback.models import DevelopmentGoal, Feedback, FeedbackRequest, FollowUp
 from blueprints.feedback.plans import goals_of
+from blueprints.surveys import actions as survey_actions
 from blueprints.surveys import answering as survey_answering
 from blueprints.surveys import plans as survey_plans
 from blueprints.surveys import presenters as survey_presenters
@@ -137,6 +138,7 @@ class Home:
     organizer: bool = False
     attendance: Listing = field(default_factory=lambda: Listing([], 0))
     records: Listing = field(default_factory=lambda: Listing([], 0))
+    survey_actions: Listing = field(default_factory=lambda: Listing([], 0))  # ones I own
 
     @property
     def action_count(self) -> int:
@@ -152,6 +154,7 @@ class Home:
             + self.goals.total
             + self.attendance.total
             + self.records.total
+            + self.survey_actions.total
         )
 
 
@@ -248,6 +251,7 @@ def home(user) -> Home:
         follow_ups=_listing(follow_ups_due_stmt(user)),
         surveys=[w for w in survey_answering.open_waves_for(user) if not w.answered],
         upward=upward_state if upward_state.can_answer else None,
+        survey_actions=_listing(survey_actions.my_actions_stmt(user)),
     )
     if has_role(user, "leader"):
         data.leader = True
@@ -624,6 +628,7 @@ class LeaderDashboard:
     requests_in_scope: int
     surveys: SurveyTrend
     plans: list[SurveyActionPlan]
+    actions_due: Listing  # open survey actions in the subtree, due soon or overdue
     unit_names: dict[int, str]
     wave_titles: dict[int, str]
     led: list[Unit]
@@ -702,6 +707,9 @@ def leader_dashboard(
         requests_in_scope=open_requests_in_scope(leader),
         surveys=trend,
         plans=plans,
+        actions_due=_listing(
+            survey_actions.due_actions_stmt(subtree_unit_ids_stmt(leader)), limit=LIST_LIMIT
+        ),
         unit_names=_unit_names({plan.unit_id for plan in plans}),
         wave_titles={w.id: w.title for w in trend.visible_waves},
         led=led,

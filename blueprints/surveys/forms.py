@@ -11,6 +11,7 @@ from wtforms import (
     SelectMultipleField,
     StringField,
     TextAreaField,
+    TimeField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -185,3 +186,49 @@ class ReviewForm(FlaskForm):
         validators=[DataRequired(), Length(max=4000)],
     )
     status = SelectField(_l("Status"), choices=PLAN_STATUS_CHOICES, default="berjalan")
+
+
+ACTION_STATUS_CHOICES = [
+    ("rencana", _l("Direncanakan")),
+    ("berjalan", _l("Sedang berjalan")),
+    ("selesai", _l("Selesai")),
+    ("batal", _l("Dibatalkan")),
+]
+
+
+class ActionForm(FlaskForm):
+    """One action of a plan. The view fills the dimension and session choices."""
+
+    what = StringField(_l("Aksi"), validators=[DataRequired(), Length(max=300)])
+    dimension_id = SelectField(
+        _l("Alasan (dimensi yang dijawab)"), coerce=int, validators=[DataRequired()]
+    )
+    owner = StringField(
+        _l("Penanggung jawab (NIP atau email)"),
+        validators=[DataRequired(), Length(max=254)],
+        description=_l("Anda sendiri atau pegawai di unit bawahan Anda."),
+    )
+    due_on = DateField(_l("Tenggat"), validators=[DataRequired()])
+    status = SelectField(_l("Status"), choices=ACTION_STATUS_CHOICES, default="rencana")
+    session_id = SelectField(
+        _l("Sesi pelatihan atau sosialisasi terkait"), coerce=int, default=0, validate_choice=True
+    )
+    notes = TextAreaField(_l("Catatan"), validators=[Optional(), Length(max=4000)])
+
+
+class BriefingForm(FlaskForm):
+    """A sosialisasi the leader holds, scheduled as a session of its own kind."""
+
+    day = DateField(_l("Tanggal"), validators=[DataRequired()])
+    start_time = TimeField(_l("Mulai (WIB)"), validators=[DataRequired()])
+    end_time = TimeField(_l("Selesai (WIB)"), validators=[DataRequired()])
+    venue = StringField(_l("Tempat"), validators=[Optional(), Length(max=200)])
+    capacity = IntegerField(
+        _l("Kapasitas"), default=30, validators=[DataRequired(), NumberRange(min=1, max=10_000)]
+    )
+    jp = IntegerField(
+        _l("JP yang diakui"),
+        default=0,
+        validators=[Optional(), NumberRange(min=0, max=200)],
+        description=_l("0: sosialisasi tanpa JP."),
+    )

@@ -19,6 +19,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     SmallInteger,
     String,
@@ -36,6 +37,7 @@ CONSTRUCTS = ("readiness", "resistance", "other")
 QUESTION_KINDS = ("likert", "text")
 WAVE_STATUSES = ("draft", "open", "closed")
 PLAN_STATUSES = ("rencana", "berjalan", "selesai")
+ACTION_STATUSES = ("rencana", "berjalan", "selesai", "batal")
 NO_ROWID = {"sqlite_with_rowid": False}
 
 
@@ -140,6 +142,8 @@ class SurveyWave(db.Model):
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     reminders_sent: Mapped[int] = mapped_column(Integer, default=0)
     last_reminder_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # A pulse wave re-measures some dimensions of this earlier wave (surveys/pulse.py).
+    baseline_wave_id: Mapped[int | None] = mapped_column(ForeignKey("survey_wave.id"), index=True)
 
     instrument: Mapped[SurveyInstrument] = relationship()
     targets: Mapped[list["SurveyWaveUnit"]] = relationship(
@@ -308,3 +312,37 @@ class SurveyActionPlan(db.Model):
 
     author: Mapped[Employee | None] = relationship()
     unit: Mapped[Unit] = relationship()
+
+
+class SurveyAction(db.Model):
+    """One action of a leader's plan for a unit after a wave: what, why (the dimension it
+    answers), who owns it, by when, how far it is; optionally a linked workshop session (a
+    training, or a sosialisasi the leader holds, scheduled as a session of its own kind)."""
+
+    __tablename__ = "survey_action"
+    __table_args__ = (
+        CheckConstraint(_in("status", ACTION_STATUSES), name="status"),
+        Index("ix_survey_action_owner_status_due", "owner_id", "status", "due_on"),
+        Index("ix_survey_action_unit_status_due", "unit_id", "status", "due_on"),
+        Index("ix_survey_action_wave_unit", "wave_id", "unit_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    wave_id: Mapped[int] = mapped_column(ForeignKey("survey_wave.id"))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
+    dimension_id: Mapped[int] = mapped_column(ForeignKey("survey_dimension.id"))
+    what: Mapped[str] = mapped_column(String(300))
+    owner_id: Mapped[int] = mapped_column(ForeignKey("employee.id"))
+    due_on: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(10), default="rencana")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    session_id: Mapped[int | None] = mapped_column(ForeignKey("workshop_session.id"))
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("employee.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    wave: Mapped[SurveyWave] = relationship()
+    unit: Mapped[Unit] = relationship()
+    dimension: Mapped[SurveyDimension] = relationship()
+    owner: Mapped[Employee] = relationship(foreign_keys=[owner_id])
+    session: Mapped["WorkshopSession | None"] = relationship("WorkshopSession")  # noqa: F821

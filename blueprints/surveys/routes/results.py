@@ -9,11 +9,13 @@ from blueprints.auth.access import role_required
 from blueprints.common.db import db_id
 from blueprints.common.htmx import is_htmx, is_partial, render, trigger
 from blueprints.common.nav import register_nav
-from blueprints.surveys import exports, plans, presenters
+from blueprints.common.timefmt import today_wib
+from blueprints.surveys import actions, exports, plans, presenters
 from blueprints.surveys import results as survey_results
 from blueprints.surveys.access import can_see_results
 from blueprints.surveys.blueprint import bp
 from blueprints.surveys.forms import ActionPlanForm, ReviewForm
+from blueprints.surveys.routes.actions import action_form
 from extensions import db
 
 register_nav("surveys.results_index", _l("Hasil Survei"), can_see_results, order=45)
@@ -55,6 +57,12 @@ def _results_context(wave, unit):
     context["previous_plan"] = plans.plan_for(previous, unit.id) if previous else None
     context["plan_form"] = ActionPlanForm(obj=context["plan"], formdata=None)
     context["review_form"] = ReviewForm(obj=context["previous_plan"], formdata=None)
+    context["actions"] = actions.actions_for(wave.id, unit.id)
+    context["action_labels"] = actions.ACTION_STATUS_LABELS
+    context["can_edit_actions"] = actions.can_edit_actions(current_user, unit.id)
+    context["today"] = today_wib()
+    if context["can_edit_actions"]:
+        context["action_form"] = action_form(wave)
     return context
 
 
