@@ -109,10 +109,23 @@ EVERYONE = {
     "workshops.ledger",
     "feedback.index",
     "surveys.index",
+    "competencies.mine",
 }
-LEADER = {"dashboard.leader", "feedback.team", "workshops.approvals", "surveys.results_index"}
-ORGANIZER = {"dashboard.organizer", "workshops.manage"}
-ADMIN = {"admin.index", "feedback.admin_counts", "workshops.topics", "surveys.results_index"}
+LEADER = {
+    "dashboard.leader",
+    "feedback.team",
+    "workshops.approvals",
+    "surveys.results_index",
+    "competencies.akpk_index",
+}
+ORGANIZER = {"dashboard.organizer", "workshops.manage", "competencies.akpk_index"}
+ADMIN = {
+    "admin.index",
+    "feedback.admin_counts",
+    "workshops.topics",
+    "surveys.results_index",
+    "competencies.standards_index",
+}
 
 
 @pytest.mark.parametrize(
