@@ -93,9 +93,11 @@ def crawl(app, role: str, per_endpoint: int = PER_ENDPOINT) -> list[Page]:
         if endpoint is None or endpoint in SKIP_ENDPOINTS or per.get(endpoint, 0) >= per_endpoint:
             continue
         response = client.get(url)
-        if response.status_code != 200 or response.mimetype != "text/html":
+        is_page = response.status_code == 200 and response.mimetype == "text/html"
+        html = response.get_data(as_text=True) if is_page else ""
+        response.close()  # downloads are file streams
+        if not is_page:
             continue
-        html = response.get_data(as_text=True)
         if "<html" not in html[:300].lower():
             continue
         per[endpoint] = per.get(endpoint, 0) + 1
