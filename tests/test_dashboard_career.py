@@ -8,6 +8,7 @@ import zipfile
 from datetime import date, timedelta
 
 import pytest
+from openpyxl import load_workbook
 from sqlalchemy import select
 
 from blueprints.admin.audit import audit
@@ -126,13 +127,27 @@ def _zip(client) -> zipfile.ZipFile:
     return zipfile.ZipFile(io.BytesIO(response.data))
 
 
+def _text_of(archive: zipfile.ZipFile, name: str) -> str:
+    """A text file as text; an XLSX (the SIASN history) as the text of its cells."""
+    if name.endswith(".xlsx"):
+        book = load_workbook(io.BytesIO(archive.read(name)))
+        return " ".join(
+            str(value)
+            for sheet in book.worksheets
+            for row in sheet.iter_rows(values_only=True)
+            for value in row
+            if value is not None
+        )
+    return archive.read(name).decode("utf-8")
+
+
 def test_my_data_holds_my_records_and_no_one_elses(org, lives, client, login_as):
     a1 = org.staff_a1
     login_as(a1)
     archive = _zip(client)
     names = set(archive.namelist())
     assert {"README.txt", "data-saya.json", "profil.csv", "pendaftaran_pelatihan.csv"} <= names
-    everything = " ".join(archive.read(name).decode("utf-8") for name in names)
+    everything = " ".join(_text_of(archive, name) for name in names)
     assert "MILIK-A2" not in everything  # nothing of staff_a2's
     assert org.staff_a2.nip not in everything and org.staff_a2.email not in everything
     # Never an answer: neither the survey text nor the upward comment or scores.

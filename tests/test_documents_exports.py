@@ -80,10 +80,15 @@ def _urls(world):
             for f in ("csv", "xlsx")
         ],
         "workshops.history_export": lambda: [
-            (url_for("workshops.history_export", year=2026), org.staff_a1)
+            (url_for("workshops.history_export", year=2026, fmt="xlsx"), org.staff_a1)
         ],
         "workshops.unit_history_export": lambda: [
-            (url_for("workshops.unit_history_export", unit_id=org.kel_a.id, year=2026), org.admin)
+            (
+                url_for(
+                    "workshops.unit_history_export", unit_id=org.kel_a.id, year=2026, fmt="xlsx"
+                ),
+                org.admin,
+            )
         ],
     }
     found = []

@@ -391,6 +391,10 @@ def readme(user: Employee, datasets: dict[str, list[dict]]) -> str:
             "mengisinya."
         ),
         _("Waktu dalam WIB (UTC+7), format ISO 8601."),
+        _(
+            "riwayat-diklat-siasn-TAHUN.xlsx: riwayat diklat/kursus per tahun dalam susunan untuk "
+            "SIASN/MyASN (sesi yang dihadiri dan pembelajaran eksternal terverifikasi)."
+        ),
         "",
     ]
     lines += [
@@ -410,4 +414,6 @@ def zip_bytes(user: Employee) -> bytes:
         )
         for name, rows in datasets.items():
             archive.writestr(f"{name}.csv", _csv(rows))
+        for name, body in workshop_services.personal_history_files(user):
+            archive.writestr(name, body)
     return buffer.getvalue()

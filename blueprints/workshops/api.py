@@ -10,6 +10,7 @@
   managed_sessions(user, ...) -> rows for an organizer's sessions
   default_jp, when_text, EVALUATION_MIN_GROUP, issue_certificate, calendar_token,
   evidence_dir, evidence_path
+  personal_history_files(employee) -> [(file name, XLSX bytes)] of the SIASN history per year
 
 Each name is defined in the module that owns it; this module only gathers them.
 """
@@ -18,6 +19,7 @@ from blueprints.workshops.calendar import calendar_token
 from blueprints.workshops.catalogue import managed_sessions
 from blueprints.workshops.certificates import issue_certificate
 from blueprints.workshops.evidence import evidence_dir, evidence_path
+from blueprints.workshops.history import personal_history_files
 from blueprints.workshops.ledger import jp_by_employee, jp_for_year, jp_sources, jp_target, ledger
 from blueprints.workshops.registration import pending_approvals_for, upcoming_sessions_for
 from blueprints.workshops.rules import EVALUATION_MIN_GROUP, default_jp, when_text
@@ -36,6 +38,7 @@ __all__ = [
     "ledger",
     "managed_sessions",
     "pending_approvals_for",
+    "personal_history_files",
     "upcoming_sessions_for",
     "when_text",
 ]

@@ -64,6 +64,16 @@ TEXT_SPECS = {
         TextSpec(
             "signatory_rank", "", _l("Pangkat/golongan penanda tangan bawaan"), max_length=100
         ),
+        TextSpec(
+            "siasn_columns",
+            "",
+            _l("Kolom ekspor SIASN"),
+            _l(
+                "Satu baris per kolom: 'kolom = Judul'. Kosong = susunan bawaan. Daftar kolom di "
+                "docs/siasn.md; tata letak unggahan SIASN tidak dipublikasikan, jadi sesuaikan di sini."
+            ),
+            max_length=2000,
+        ),
     ]
 }
 

@@ -10,6 +10,7 @@ from blueprints.workshops.routes import (  # noqa: F401  (imported for their vie
     display,
     documents,
     evidence,
+    history,
     ledger,
     registration,
 )

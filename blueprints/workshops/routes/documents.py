@@ -8,7 +8,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from openpyxl import Workbook
-from wtforms import BooleanField, StringField
+from wtforms import BooleanField, StringField, TextAreaField
 from wtforms.validators import Length
 
 from blueprints.admin.audit import audit
@@ -16,7 +16,7 @@ from blueprints.auth.access import role_required
 from blueprints.common.exports import add_sheet, csv_response, xlsx_workbook_response
 from blueprints.common.htmx import redirect_after_post
 from blueprints.common.refusals import refusals
-from blueprints.workshops import documents, sign_in
+from blueprints.workshops import documents, history, sign_in
 from blueprints.workshops.access import get_managed_session_or_404
 from blueprints.workshops.blueprint import bp
 from extensions import db
@@ -28,9 +28,8 @@ def _form_class():
         remove_emblem = BooleanField(_("Hapus lambang"))
 
     for key, spec in documents.TEXT_SPECS.items():
-        field = StringField(
-            spec.label, description=spec.help, validators=[Length(max=spec.max_length)]
-        )
+        kind = TextAreaField if spec.max_length > 200 else StringField
+        field = kind(spec.label, description=spec.help, validators=[Length(max=spec.max_length)])
         setattr(DocumentSettingsForm, key, field)
     return DocumentSettingsForm
 
@@ -46,6 +45,8 @@ def _page(form, status=200):
             form=form,
             specs=documents.TEXT_SPECS,
             has_emblem=documents.emblem_path() is not None,
+            siasn_fields=history.FIELDS,
+            siasn_default=history.DEFAULT_COLUMNS,
         ),
         status,
     )
@@ -64,6 +65,8 @@ def document_settings_update():
     form = _form_class()()
     if not form.validate_on_submit():
         return _page(form, 422)
+    if form.siasn_columns.data and form.siasn_columns.data.strip():
+        history.parse_columns(form.siasn_columns.data)  # Refused on an unknown column
     changed = documents.update_texts({key: form[key].data for key in documents.TEXT_SPECS})
     upload = request.files.get("emblem")
     if upload is not None and upload.filename:
