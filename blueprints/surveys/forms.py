@@ -232,3 +232,12 @@ class BriefingForm(FlaskForm):
         validators=[Optional(), NumberRange(min=0, max=200)],
         description=_l("0: sosialisasi tanpa JP."),
     )
+
+
+class PulseForm(FlaskForm):
+    """Open a pulse wave: the dimensions to measure again (the view fills the choices)."""
+
+    dimension_ids = MultiCheckboxField(_l("Dimensi yang diukur ulang"), coerce=int)
+    title = StringField(_l("Judul"), validators=[DataRequired(), Length(max=200)])
+    opens_on = DateField(_l("Dibuka"), validators=[DataRequired()])
+    closes_on = DateField(_l("Ditutup"), validators=[DataRequired()])

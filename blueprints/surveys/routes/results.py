@@ -10,7 +10,7 @@ from blueprints.common.db import db_id
 from blueprints.common.htmx import is_htmx, is_partial, render, trigger
 from blueprints.common.nav import register_nav
 from blueprints.common.timefmt import today_wib
-from blueprints.surveys import actions, exports, plans, presenters
+from blueprints.surveys import actions, exports, plans, presenters, pulse
 from blueprints.surveys import results as survey_results
 from blueprints.surveys.access import can_see_results
 from blueprints.surveys.blueprint import bp
@@ -63,6 +63,14 @@ def _results_context(wave, unit):
     context["today"] = today_wib()
     if context["can_edit_actions"]:
         context["action_form"] = action_form(wave)
+    context["can_open_pulse"] = (
+        wave.status == "closed"
+        and wave.baseline_wave_id is None
+        and pulse.can_open_pulse(current_user)
+    )
+    pair_units = [row.unit.id for row in view.heat_rows] or [unit.id]
+    context["pair"] = pulse.before_after(wave, pair_units)
+    context["baseline_actions"] = pulse.baseline_actions(wave, unit.id)
     return context
 
 
