@@ -132,9 +132,10 @@ def self_assess():
     ]
     if not form.validate_on_submit():
         return _page(current_user, view, self_form=form, status=422)
+    me = current_user._get_current_object()
     profiles.assess(
-        current_user,
-        current_user,
+        me,
+        me,
         "self",
         profiles.AssessmentInput(form.competency.data, form.level.data, form.note.data or ""),
     )
@@ -154,7 +155,7 @@ def target():
     form = TargetForm()
     if not form.validate_on_submit():
         return _page(current_user, gaps.gap_view(current_user), status=422)
-    career.set_target(current_user, form.jabatan.data or "")
+    career.set_target(current_user._get_current_object(), form.jabatan.data or "")
     db.session.commit()
     flash(_("Arah karier disimpan."), "success")
     return htmx.redirect_after_post(url_for("competencies.mine"))

@@ -4,10 +4,12 @@ from flask import request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from blueprints.admin.audit import audit
 from blueprints.auth.access import role_required
 from blueprints.common import htmx
 from blueprints.competencies import gaps
 from blueprints.competencies.blueprint import bp
+from extensions import db
 
 
 @bp.get("/tim")
@@ -16,6 +18,9 @@ def team():
     sort = request.args.get("urut", "name")[:40]
     direction = "desc" if request.args.get("arah") == "desc" else "asc"
     matrix = gaps.team_matrix(current_user, sort, direction)
+    # individual gaps read by a leader: written to the audit log like a feedback read
+    audit("competencies.team_read", None, f"halaman {matrix.page.page}", actor=current_user)
+    db.session.commit()
 
     def sort_url(key):
         flip = "desc" if matrix.sort == key and matrix.direction == "asc" else "asc"
