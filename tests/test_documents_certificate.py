@@ -260,3 +260,31 @@ def test_render_certificate_png_for_review(client, org, login_as, ws, tmp_path):
         handle.write(pdf)
     subprocess.run(["pdftoppm", "-png", "-r", "60", path, path[:-4]], check=True)
     assert os.path.getsize(path[:-4] + "-1.png") > 5000
+
+
+def test_organizer_sets_the_workshops_signatory(client, org, login_as, ws):
+    login_as(org.organizer)
+    data = {
+        "title": ws.title,
+        "competency_type": "teknis",
+        "learning_form": "klasikal",
+        "learning_kind": "pelatihan",
+        "active": "y",
+        "signatory_title": "Sekretaris Camat Medan Marelan",
+        "signatory_name": "Sekcam Uji",
+        "signatory_nip": documents.spaced_nip(org.sekcam.nip),
+        "signatory_rank": "Penata Tingkat I, III/d",
+    }
+    response = client.post(f"/pelatihan/kelola/program/{ws.id}/ubah", data=data)
+    assert response.status_code == 303, response.get_data(as_text=True)[:300]
+    db.session.refresh(ws)
+    assert ws.signatory_nip == org.sekcam.nip
+    bad = client.post(
+        f"/pelatihan/kelola/program/{ws.id}/ubah", data={**data, "signatory_nip": "123"}
+    )
+    assert bad.status_code == 422
+    _s, reg = _attended(ws, org.staff_a1)
+    text = _text(client.get(f"/pelatihan/sertifikat/{reg.id}.pdf").data)
+    for expected in ("Sekretaris Camat Medan Marelan", "Sekcam Uji", "Penata Tingkat I, III/d"):
+        assert expected in text
+    assert "NIP " + documents.spaced_nip(org.sekcam.nip) in text

@@ -19,7 +19,15 @@ from wtforms import (
     TimeField,
     URLField,
 )
-from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import (
+    URL,
+    DataRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from blueprints.common.timefmt import as_utc, to_wib, today_wib, wib_to_utc
@@ -88,6 +96,27 @@ class WorkshopForm(FlaskForm):
         default=True,
         description=_l("Program nonaktif tidak tampil di katalog; riwayat dan JP tetap ada."),
     )
+    # The signatory of its certificates; an empty name = the default (document settings).
+    signatory_title = StringField(
+        _l("Jabatan penanda tangan sertifikat"),
+        validators=[Optional(), Length(max=200)],
+        description=_l("Kosong = penanda tangan bawaan (Camat) dari pengaturan dokumen."),
+    )
+    signatory_name = StringField(
+        _l("Nama penanda tangan"), validators=[Optional(), Length(max=200)]
+    )
+    signatory_nip = StringField(
+        _l("NIP penanda tangan"),
+        validators=[
+            Optional(),
+            Regexp(r"^[0-9 ]{18,21}$", message=_l("NIP terdiri dari 18 angka.")),
+        ],
+    )
+    signatory_rank = StringField(
+        _l("Pangkat/golongan penanda tangan"),
+        validators=[Optional(), Length(max=100)],
+        description=_l("Mis. Pembina, IV/a"),
+    )
 
     def __init__(self, *args, topics=(), organizers=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -108,7 +137,15 @@ class WorkshopForm(FlaskForm):
             "learning_kind": self.learning_kind.data,
             "requires_approval": bool(self.requires_approval.data),
             "active": bool(self.active.data),
+            "signatory_title": (self.signatory_title.data or "").strip(),
+            "signatory_name": (self.signatory_name.data or "").strip(),
+            "signatory_nip": (self.signatory_nip.data or "").replace(" ", ""),
+            "signatory_rank": (self.signatory_rank.data or "").strip(),
         }
+
+    def validate_signatory_nip(self, field):
+        if field.data and len(field.data.replace(" ", "")) != 18:
+            raise ValidationError(_l("NIP terdiri dari 18 angka."))
 
 
 class SessionForm(FlaskForm):
