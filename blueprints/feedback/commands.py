@@ -2,6 +2,8 @@
 
 import click
 
+from blueprints.common.demo import demo_seeder
+from blueprints.common.large import large_seeder
 from blueprints.feedback.blueprint import bp
 from extensions import db
 
@@ -21,3 +23,27 @@ def remind(days):
         closed = close_due_rounds()
         db.session.commit()
     click.echo(f"{count} reminders queued, {closed} upward rounds closed")
+
+
+@bp.cli.command("rebuild-figures")
+def rebuild_figures():
+    """Recompute every person's kept figures (after a bulk load or a restore)."""
+    from blueprints.feedback.figures import rebuild
+
+    count = rebuild()
+    db.session.commit()
+    click.echo(f"kept figures rebuilt for {count} people")
+
+
+@demo_seeder(order=900, name="angka ringkas pimpinan")
+def _demo_figures(ctx) -> None:
+    from blueprints.feedback.figures import rebuild
+
+    rebuild()
+
+
+@large_seeder(order=900, name="kept figures")
+def _large_figures(ctx) -> None:
+    from blueprints.feedback.figures import rebuild
+
+    rebuild()

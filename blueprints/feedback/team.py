@@ -5,13 +5,14 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import abort
-from sqlalchemy import and_, case, func, literal, or_, select
+from sqlalchemy import case, func, literal, or_, select
 from sqlalchemy.orm import selectinload
 
 from blueprints.admin.settings import get_setting
 from blueprints.auth import access
 from blueprints.auth.models import Employee, Unit
 from blueprints.common.timefmt import today_wib, utcnow
+from blueprints.feedback.figures import PersonFigures
 from blueprints.feedback.models import Feedback, FeedbackRequest, FollowUp
 from blueprints.feedback.visibility import readable_condition
 from extensions import db
@@ -41,25 +42,17 @@ def team_stmt(leader, filters: TeamFilter):
     scope_units = access.subtree_unit_ids_stmt(leader)
     in_scope = select(Employee.id).where(Employee.unit_id.in_(scope_units))
     today = today_wib()
-    last = (
-        select(Feedback.receiver_id.label("pid"), func.max(Feedback.sent_at).label("last_sent"))
-        .where(Feedback.status == "sent", Feedback.receiver_id.in_(in_scope))
-        .group_by(Feedback.receiver_id)
-        .subquery()
-    )
-    follow = (
-        select(
-            Feedback.receiver_id.label("pid"),
-            func.count(FollowUp.id).label("open"),
-            func.sum(
-                case((and_(FollowUp.done_at.is_(None), FollowUp.due_on < today), 1), else_=0)
-            ).label("overdue"),
-        )
+    # Last feedback and open follow-ups are kept per person (figures.py); only the overdue
+    # ones depend on today, counted from the undone follow-ups past their date (indexed).
+    overdue = (
+        select(Feedback.receiver_id.label("pid"), func.count(FollowUp.id).label("overdue"))
         .join(FollowUp, FollowUp.feedback_id == Feedback.id)
         .where(
             Feedback.status == "sent",
             Feedback.receiver_id.in_(in_scope),
             FollowUp.confirmed_at.is_(None),
+            FollowUp.done_at.is_(None),
+            FollowUp.due_on < today,
         )
         .group_by(Feedback.receiver_id)
         .subquery()
@@ -70,13 +63,12 @@ def team_stmt(leader, filters: TeamFilter):
         .group_by(FeedbackRequest.requester_id)
         .subquery()
     )
-    open_count = func.coalesce(follow.c.open, 0)
-    overdue_count = func.coalesce(follow.c.overdue, 0)
+    last_sent = PersonFigures.last_feedback_at
+    open_count = func.coalesce(PersonFigures.open_follow_ups, 0)
+    overdue_count = func.coalesce(overdue.c.overdue, 0)
     pending_count = func.coalesce(pending.c.pending, 0)
     cutoff = cadence_cutoff()
-    is_overdue = case(
-        (or_(last.c.last_sent.is_(None), last.c.last_sent < cutoff), literal(1)), else_=literal(0)
-    )
+    is_overdue = case((or_(last_sent.is_(None), last_sent < cutoff), literal(1)), else_=literal(0))
     stmt = (
         select(
             Employee.id,
@@ -85,15 +77,15 @@ def team_stmt(leader, filters: TeamFilter):
             Employee.jabatan,
             Unit.id.label("unit_id"),
             Unit.name.label("unit_name"),
-            last.c.last_sent,
+            last_sent.label("last_sent"),
             open_count.label("open_follow_ups"),
             overdue_count.label("overdue_follow_ups"),
             pending_count.label("pending_requests"),
             is_overdue.label("overdue"),
         )
         .join(Unit, Unit.id == Employee.unit_id)
-        .outerjoin(last, last.c.pid == Employee.id)
-        .outerjoin(follow, follow.c.pid == Employee.id)
+        .outerjoin(PersonFigures, PersonFigures.employee_id == Employee.id)
+        .outerjoin(overdue, overdue.c.pid == Employee.id)
         .outerjoin(pending, pending.c.pid == Employee.id)
         .where(
             Employee.unit_id.in_(scope_units),
@@ -103,7 +95,7 @@ def team_stmt(leader, filters: TeamFilter):
     )
     stmt = _person_filters(stmt, filters)
     if filters.show == "overdue":
-        stmt = stmt.where(or_(last.c.last_sent.is_(None), last.c.last_sent < cutoff))
+        stmt = stmt.where(or_(last_sent.is_(None), last_sent < cutoff))
     elif filters.show == "followups":
         stmt = stmt.where(open_count > 0)
     elif filters.show == "requests":
@@ -111,7 +103,7 @@ def team_stmt(leader, filters: TeamFilter):
     primary, tiebreak = {
         "name": ([Employee.name], []),
         "unit": ([Unit.name], [Employee.name]),
-        "last": ([last.c.last_sent.is_not(None), last.c.last_sent], [Employee.name]),
+        "last": ([last_sent.is_not(None), last_sent], [Employee.name]),
         "followups": ([open_count], [Employee.name]),
         "requests": ([pending_count], [Employee.name]),
     }[filters.sort if filters.sort in TEAM_SORTS else "name"]
@@ -134,32 +126,25 @@ def _person_filters(stmt, filters: TeamFilter):
 
 
 def team_count_stmt(leader, filters: TeamFilter):
-    """How many rows team_stmt has, without its aggregates: the people in scope, and for the
-    `show` filters one indexed EXISTS per person instead of grouping every feedback entry."""
-    stmt = select(func.count(Employee.id)).where(
-        Employee.unit_id.in_(access.subtree_unit_ids_stmt(leader)),
+    """How many rows team_stmt has, without its aggregates: the people in scope with their kept
+    figures (figures.py), and an indexed EXISTS per person for pending requests."""
+    stmt = (
+        select(func.count(Employee.id))
+        .select_from(Employee)
+        .where(Employee.unit_id.in_(access.subtree_unit_ids_stmt(leader)))
+    )
+    stmt = stmt.where(
         Employee.id != leader.id,
         Employee.active.is_(True),
     )
     stmt = _person_filters(stmt, filters)
+    if filters.show in ("overdue", "followups"):
+        stmt = stmt.outerjoin(PersonFigures, PersonFigures.employee_id == Employee.id)
     if filters.show == "overdue":
-        recent = select(Feedback.id).where(
-            Feedback.receiver_id == Employee.id,
-            Feedback.status == "sent",
-            Feedback.sent_at >= cadence_cutoff(),
-        )
-        stmt = stmt.where(~recent.exists())
+        last_sent = PersonFigures.last_feedback_at
+        stmt = stmt.where(or_(last_sent.is_(None), last_sent < cadence_cutoff()))
     elif filters.show == "followups":
-        open_follow_up = (
-            select(FollowUp.id)
-            .join(Feedback, FollowUp.feedback_id == Feedback.id)
-            .where(
-                Feedback.receiver_id == Employee.id,
-                Feedback.status == "sent",
-                FollowUp.confirmed_at.is_(None),
-            )
-        )
-        stmt = stmt.where(open_follow_up.exists())
+        stmt = stmt.where(PersonFigures.open_follow_ups > 0)
     elif filters.show == "requests":
         pending = select(FeedbackRequest.id).where(
             FeedbackRequest.requester_id == Employee.id, FeedbackRequest.status == "open"
