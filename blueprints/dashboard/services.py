@@ -41,6 +41,7 @@ from blueprints.feedback import receiving as feedback_receiving
 from blueprints.feedback import requesting as feedback_requesting
 from blueprints.feedback import team as feedback_team
 from blueprints.feedback import upward as feedback_upward
+from blueprints.feedback.figures import PersonFigures, quarter_key
 from blueprints.feedback.models import DevelopmentGoal, Feedback, FeedbackRequest, FollowUp
 from blueprints.feedback.plans import goals_of
 from blueprints.surveys import actions as survey_actions
@@ -325,31 +326,25 @@ def _scope_ids(leader):
 
 
 def _jp_totals(leader, year: int):
-    """employee_id -> JP of the year, for the people in scope (the workshops blueprint's own
-    JP sources: attended sessions and verified external records)."""
-    sources = workshop_services.jp_sources(_scope_ids(leader), year)
+    """employee_id -> JP of the year, for the people in scope: the kept figures
+    (feedback/figures.py, equal to the workshops blueprint's JP sources), not a pass over every
+    registration and record of the organisation."""
     return (
-        select(sources.c.employee_id.label("employee_id"), func.sum(sources.c.jp).label("jp"))
-        .group_by(sources.c.employee_id)
+        select(PersonFigures.employee_id.label("employee_id"), PersonFigures.jp.label("jp"))
+        .where(PersonFigures.jp_year == year, PersonFigures.jp != 0)
         .subquery("jp_totals")
     )
 
 
 def _feedback_quarter(leader, day: date):
-    start, end = quarter_bounds(day)
+    """employee_id -> sent feedback this quarter (only people who have some), kept."""
     return (
         select(
-            Feedback.receiver_id.label("employee_id"),
-            func.count(Feedback.id).label("n"),
-            func.max(Feedback.sent_at).label("last_sent"),
+            PersonFigures.employee_id.label("employee_id"),
+            PersonFigures.feedback_quarter.label("n"),
+            PersonFigures.last_feedback_at.label("last_sent"),
         )
-        .where(
-            Feedback.status == "sent",
-            Feedback.sent_at >= start,
-            Feedback.sent_at < end,
-            Feedback.receiver_id.in_(_scope_ids(leader)),
-        )
-        .group_by(Feedback.receiver_id)
+        .where(PersonFigures.quarter == quarter_key(day), PersonFigures.feedback_quarter > 0)
         .subquery("feedback_quarter")
     )
 
