@@ -40,9 +40,10 @@ HEAD_TITLES = {
 
 STAFF_TITLES = {
     "kelurahan": [
-        ("Sekretaris Lurah", "pelaksana"),
-        ("Kepala Seksi Pemerintahan Kelurahan", "pelaksana"),
-        ("Kepala Seksi Ketenteraman dan Ketertiban", "pelaksana"),
+        # eselon IV/b posts: pengawas (domain.md §4)
+        ("Sekretaris Lurah", "pengawas"),
+        ("Kepala Seksi Pemerintahan Kelurahan", "pengawas"),
+        ("Kepala Seksi Ketenteraman dan Ketertiban", "pengawas"),
         ("Pengadministrasi Umum", "pelaksana"),
         ("Pengelola Layanan Kependudukan", "pelaksana"),
         ("Pengadministrasi Perkantoran", "pelaksana"),

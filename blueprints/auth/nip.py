@@ -2,7 +2,8 @@
 
 NIP PNS  = birth date YYYYMMDD + TMT CPNS YYYYMM + gender digit (1/2) + sequence (001-999).
 NI PPPK  = birth date YYYYMMDD + year first appointed YYYY + 2-digit code + gender + sequence (3).
-The PPPK middle part is unconfirmed, so only length, birth date and gender digit are checked there.
+The PPPK middle part is unconfirmed, so only length, birth date, gender digit and an appointment
+year not in the future are checked there.
 """
 
 import re
@@ -78,6 +79,8 @@ def parse_pppk(raw: str, today: date | None = None) -> ParsedNip:
     born = _birth_date(digits)
     if born > today:
         raise NipError(_l("Tanggal lahir dalam NIP tidak valid."))
+    if int(digits[8:12]) > today.year:
+        raise NipError(_l("Tahun pengangkatan dalam NI PPPK tidak boleh di masa depan."))
     gender = _gender(digits[14])
     return ParsedNip(digits, born, gender)
 
