@@ -27,6 +27,7 @@ import re
 import runpy
 import shlex
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -59,28 +60,61 @@ def log(message: str) -> None:
 
 # --- processes ----------------------------------------------------------------------------------
 class Processes:
-    """Everything started here, stopped by pid at the end (terminate, then kill)."""
+    """Everything started here runs in a process group of its own (a new session: gunicorn's
+    master and its workers together) and is stopped by that group's id at the end: TERM, then
+    KILL, waiting until no member is left. Nothing is stopped by name."""
 
     def __init__(self):
-        self.items: list[tuple[str, subprocess.Popen]] = []
+        self.items: list[tuple[str, subprocess.Popen, int]] = []
 
     def start(self, name: str, args: list[str], env: dict, logfile: Path) -> subprocess.Popen:
         out = open(logfile, "w")  # noqa: SIM115 - open while the process runs
-        process = subprocess.Popen(args, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-        self.items.append((name, process))
-        log(f"started {name} (pid {process.pid})")
+        process = subprocess.Popen(
+            args,
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        group = os.getpgid(process.pid)
+        self.items.append((name, process, group))
+        log(f"started {name} (pid {process.pid}, process group {group})")
         return process
 
+    @staticmethod
+    def _group_alive(group: int) -> bool:
+        try:
+            os.killpg(group, 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            return True
+        return True
+
+    def _signal_group(self, process, group: int, sig: int, wait: float) -> bool:
+        """Send `sig` to the group; True once no member is left (within `wait` seconds)."""
+        try:
+            os.killpg(group, sig)
+        except ProcessLookupError:
+            return True
+        deadline = time.monotonic() + wait
+        while time.monotonic() < deadline:
+            process.poll()  # reap the leader: a zombie still counts as a member
+            if not self._group_alive(group):
+                return True
+            time.sleep(0.2)
+        return not self._group_alive(group)
+
     def stop_all(self) -> None:
-        for name, process in reversed(self.items):
-            if process.poll() is None:
-                process.terminate()
-                try:
-                    process.wait(timeout=20)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-                    process.wait(timeout=10)
-                log(f"stopped {name} (pid {process.pid})")
+        for name, process, group in reversed(self.items):
+            if not self._signal_group(process, group, signal.SIGTERM, 20):
+                self._signal_group(process, group, signal.SIGKILL, 10)
+            try:
+                process.wait(timeout=10)  # reap the leader
+            except subprocess.TimeoutExpired:
+                log(f"{name} (pid {process.pid}) did not exit")
+            log(f"stopped {name} (process group {group})")
         self.items.clear()
 
 
