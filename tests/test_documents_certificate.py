@@ -288,3 +288,13 @@ def test_organizer_sets_the_workshops_signatory(client, org, login_as, ws):
     for expected in ("Sekretaris Camat Medan Marelan", "Sekcam Uji", "Penata Tingkat I, III/d"):
         assert expected in text
     assert "NIP " + documents.spaced_nip(org.sekcam.nip) in text
+
+
+def test_a_name_outside_the_reduced_fonts_is_drawn_with_the_full_ones(client, org, login_as, ws):
+    person = factories.employee(org.kel_a, "Արամ Petrosyan")  # Armenian: only the full font
+    wf.fast_logins()
+    _s, reg = _attended(ws, person)
+    login_as(person)
+    pdf = client.get(f"/pelatihan/sertifikat/{reg.id}.pdf").data
+    assert "Արամ Petrosyan" in _text(pdf)
+    assert_fonts_embedded(pdf)

@@ -14,8 +14,8 @@ from blueprints.workshops.documents import (
     FONT,
     MONO,
     draw_kop,
-    finish,
     new_pdf,
+    render,
     spaced_nip,
     tagged,
 )
@@ -34,9 +34,14 @@ def date_span(start, end) -> str:
 
 
 def certificate_pdf(certificate: Certificate, verify_url: str) -> bytes:
+    return render(lambda full: _draw(certificate, verify_url, full))
+
+
+def _draw(certificate: Certificate, verify_url: str, full_fonts: bool):
     import segno
 
-    pdf = new_pdf("L", _("Sertifikat %(title)s", title=certificate.workshop_title))
+    title = _("Sertifikat %(title)s", title=certificate.workshop_title)
+    pdf = new_pdf("L", title, full_fonts=full_fonts)
     pdf.add_page()
     pdf.set_draw_color(*GREEN)
     pdf.set_line_width(1.2)
@@ -136,4 +141,4 @@ def certificate_pdf(certificate: Certificate, verify_url: str) -> bytes:
         if certificate.signatory_nip:
             nip = _("NIP %(nip)s", nip=spaced_nip(certificate.signatory_nip))
             pdf.cell(width, 5, nip, align="C", new_x="LEFT", new_y="NEXT")
-    return finish(pdf)
+    return pdf

@@ -18,6 +18,7 @@ from blueprints.auth.constants import GOLONGAN_PNS
 from blueprints.auth.models import Employee, Unit
 from blueprints.common.refusals import Refused
 from blueprints.common.timefmt import utcnow
+from blueprints.workshops.fonts import font_paths
 from extensions import db
 
 SETTING_PREFIX = "document."
@@ -250,24 +251,16 @@ FONT = "DejaVu"
 MONO = "DejaVuMono"
 
 
-def font_dir() -> str:
-    return current_app.config.get("DOCUMENT_FONT_DIR") or os.path.join(
-        current_app.static_folder, "vendor", "fonts"
-    )
-
-
-def new_pdf(orientation: str, title: str, subject: str = ""):
-    """An A4 FPDF with DejaVu Sans (regular, bold) and DejaVu Sans Mono embedded (subset)."""
+def new_pdf(orientation: str, title: str, subject: str = "", full_fonts: bool = False):
+    """An A4 FPDF with DejaVu Sans (regular, bold) and DejaVu Sans Mono embedded (as subsets):
+    the reduced fonts unless ``full_fonts`` (see render and fonts.py)."""
     from fpdf import FPDF
 
-    directory = font_dir()
-    regular = os.path.join(directory, "DejaVuSans.ttf")
-    if not os.path.exists(regular):
-        raise RuntimeError(f"{regular} is missing: run `make vendor`")
+    paths = font_paths(full_fonts)
     pdf = FPDF(orientation=orientation, unit="mm", format="A4")
-    pdf.add_font(FONT, "", regular)
-    pdf.add_font(FONT, "B", os.path.join(directory, "DejaVuSans-Bold.ttf"))
-    pdf.add_font(MONO, "", os.path.join(directory, "DejaVuSansMono.ttf"))
+    pdf.add_font(FONT, "", paths["DejaVuSans.ttf"])
+    pdf.add_font(FONT, "B", paths["DejaVuSans-Bold.ttf"])
+    pdf.add_font(MONO, "", paths["DejaVuSansMono.ttf"])
     pdf.set_lang("id-ID")
     pdf.set_title(title)
     pdf.set_subject(subject or title)
@@ -322,7 +315,21 @@ def finish(pdf) -> bytes:
     try:
         return bytes(pdf.output())
     finally:
-        for font in pdf.fonts.values():
-            ttfont = getattr(font, "ttfont", None)
-            if ttfont is not None:
-                ttfont.close()
+        _close_fonts(pdf)
+
+
+def _close_fonts(pdf) -> None:
+    for font in pdf.fonts.values():
+        ttfont = getattr(font, "ttfont", None)
+        if ttfont is not None:
+            ttfont.close()
+
+
+def render(draw) -> bytes:
+    """``draw(full_fonts)`` returns a drawn FPDF. Drawn with the reduced fonts; again with the
+    full ones if any character had no glyph there, so nothing prints as a blank box."""
+    pdf = draw(False)
+    if any(getattr(font, "missing_glyphs", None) for font in pdf.fonts.values()):
+        _close_fonts(pdf)
+        pdf = draw(True)
+    return finish(pdf)

@@ -14,8 +14,8 @@ from blueprints.common.timefmt import to_wib
 from blueprints.workshops.documents import (
     FONT,
     draw_kop,
-    finish,
     new_pdf,
+    render,
     spaced_nip,
     tagged,
     text_setting,
@@ -62,9 +62,13 @@ def _labels() -> list[str]:
 
 def sign_in_pdf(session: WorkshopSession) -> bytes:
     rows = confirmed_rows(session.id)
+    return render(lambda full: _draw(session, rows, full))
+
+
+def _draw(session: WorkshopSession, rows: list, full_fonts: bool):
     workshop = session.workshop
     title = _("Daftar hadir %(title)s", title=workshop.title)
-    pdf = new_pdf("P", title)
+    pdf = new_pdf("P", title, full_fonts=full_fonts)
     pdf.alias_nb_pages("{nb}")
     day, hours = session_when(session)
     facts = [
@@ -153,7 +157,7 @@ def sign_in_pdf(session: WorkshopSession) -> bytes:
             )
         y += ROW_H
     _closing(pdf, session, y, new_page)
-    return finish(pdf)
+    return pdf
 
 
 def _fit_cell(pdf, width, height, text, align="L"):
