@@ -33,3 +33,38 @@ def test_kelurahan_secretaries_and_section_heads_are_pengawas(app, demo):
         )
     ).all()
     assert rows and {jenis for _j, jenis in rows} == {"pengawas"}
+
+
+def test_feedback_can_be_tagged_sosial_kultural_and_counts_as_evidence(app, org, client, login_as):
+    from blueprints.competencies import dictionary, gaps
+    from blueprints.competencies.models import CompetencyAssessment, CompetencyStandard
+    from blueprints.feedback.models import Feedback, FeedbackCompetency
+    from tests import factories_feedback as ff
+
+    dictionary.install_builtin()
+    perekat = dictionary.by_code("perekat_bangsa")
+    db.session.add(
+        CompetencyStandard(jabatan="Pelaksana", competency_id=perekat.id, required_level=3)
+    )
+    db.session.add(
+        CompetencyAssessment(
+            employee_id=org.staff_a1.id,
+            competency_id=perekat.id,
+            level=2,
+            source="leader",
+            assessed_on=date(2026, 1, 5),
+            note="",
+            assessed_by_id=org.lurah_a.id,
+        )
+    )
+    db.session.commit()
+    login_as(org.lurah_a)
+    form = client.get(f"/umpan-balik/baru?untuk={org.staff_a1.id}").get_data(as_text=True)
+    assert "Kompetensi sosial kultural" in form and 'value="perekat_bangsa"' in form
+    feedback = ff.feedback(org.lurah_a, org.staff_a1, sent=False)
+    feedback.competencies.append(FeedbackCompetency(code="perekat_bangsa"))
+    feedback.status, feedback.sent_at = "sent", feedback.created_at
+    db.session.commit()
+    assert db.session.get(Feedback, feedback.id).competency_codes == ["perekat_bangsa"]
+    row = next(r for r in gaps.gap_view(org.staff_a1).rows if r.competency.code == "perekat_bangsa")
+    assert row.feedback_count == 1

@@ -37,7 +37,11 @@ BERAKHLAK = {
     ),
 }
 
-COMPETENCY_KINDS = {"manajerial": _l("Manajerial"), "teknis": _l("Teknis")}
+COMPETENCY_KINDS = {
+    "manajerial": _l("Manajerial"),
+    "sosial_kultural": _l("Sosial kultural"),
+    "teknis": _l("Teknis"),
+}
 
 # PermenPANRB 38/2017: the eight managerial competencies; then technical ones used in Marelan.
 COMPETENCIES = {
@@ -49,6 +53,7 @@ COMPETENCIES = {
     "pengembangan_diri": (_l("Pengembangan diri dan orang lain"), "manajerial"),
     "mengelola_perubahan": (_l("Mengelola perubahan"), "manajerial"),
     "pengambilan_keputusan": (_l("Pengambilan keputusan"), "manajerial"),
+    "perekat_bangsa": (_l("Perekat bangsa"), "sosial_kultural"),
     "presentasi": (_l("Teknik presentasi"), "teknis"),
     "administrasi_kependudukan": (_l("Administrasi kependudukan"), "teknis"),
     "tata_naskah": (_l("Tata naskah dinas"), "teknis"),

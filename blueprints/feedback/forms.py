@@ -119,6 +119,12 @@ class FeedbackForm(FlaskForm):
         validators=[Optional()],
         description=_l("Delapan kompetensi manajerial PermenPANRB 38/2017."),
     )
+    competencies_sociocultural = MultiCheckboxField(
+        _l("Kompetensi sosial kultural"),
+        choices=lambda: competency_choices("sosial_kultural"),
+        validators=[Optional()],
+        description=_l("Perekat bangsa (PermenPANRB 38/2017)."),
+    )
     competencies_technical = MultiCheckboxField(
         _l("Kompetensi teknis"),
         choices=lambda: competency_choices("teknis"),

@@ -92,6 +92,7 @@ def _input_from(form: FeedbackForm) -> giving.FeedbackInput:
         competencies=[
             c
             for c in (form.competencies_managerial.data or [])
+            + (form.competencies_sociocultural.data or [])
             + (form.competencies_technical.data or [])
             if c in COMPETENCIES
         ],
@@ -215,6 +216,11 @@ def edit(feedback_id):
         "values": feedback.value_codes,
         "competencies_managerial": [
             c for c in feedback.competency_codes if COMPETENCIES.get(c, ("", ""))[1] == "manajerial"
+        ],
+        "competencies_sociocultural": [
+            c
+            for c in feedback.competency_codes
+            if COMPETENCIES.get(c, ("", ""))[1] == "sosial_kultural"
         ],
         "competencies_technical": [
             c for c in feedback.competency_codes if COMPETENCIES.get(c, ("", ""))[1] == "teknis"
