@@ -68,3 +68,30 @@ def test_feedback_can_be_tagged_sosial_kultural_and_counts_as_evidence(app, org,
     assert db.session.get(Feedback, feedback.id).competency_codes == ["perekat_bangsa"]
     row = next(r for r in gaps.gap_view(org.staff_a1).rows if r.competency.code == "perekat_bangsa")
     assert row.feedback_count == 1
+
+
+def test_competency_templates_have_no_untranslated_text():
+    import re
+    from pathlib import Path
+
+    from tests.test_dashboard_i18n import _bare_text
+
+    root = Path(__file__).resolve().parents[1] / "templates" / "competencies"
+    for path in sorted(root.glob("*.html")):
+        source = path.read_text()
+        assert _bare_text(source) == "", path.name
+        for attribute in re.findall(r'\b(?:aria-label|title|alt|placeholder)="([^"]*)"', source):
+            assert not re.search(r"[A-Za-z]{2,}", re.sub(r"\{\{.*?\}\}", "", attribute)), path.name
+
+
+def test_berakhlak_help_texts_are_the_official_definitions(app):
+    from blueprints.feedback.constants import BERAKHLAK
+
+    official = {
+        "berorientasi_pelayanan": "Komitmen memberikan pelayanan prima demi kepuasan masyarakat.",
+        "akuntabel": "Bertanggung jawab atas kepercayaan yang diberikan.",
+        "kolaboratif": "Membangun kerja sama yang sinergis.",
+    }
+    with app.test_request_context():
+        for code, text in official.items():
+            assert str(BERAKHLAK[code][1]) == text

@@ -2,38 +2,36 @@
 
 from flask_babel import lazy_gettext as _l
 
-# SE MenPANRB 20/2021: the seven BerAKHLAK core values, with a short description as help.
+# SE MenPANRB 20/2021: the seven BerAKHLAK core values, each with its official definition as help
+# (regulations are not copyrighted, UU 28/2014 art. 42: domain.md §3b).
 BERAKHLAK = {
     "berorientasi_pelayanan": (
         _l("Berorientasi Pelayanan"),
-        _l("Melayani warga dengan baik dan terus memperbaiki layanan."),
+        _l("Komitmen memberikan pelayanan prima demi kepuasan masyarakat."),
     ),
     "akuntabel": (
         _l("Akuntabel"),
-        _l("Jujur, bertanggung jawab, cermat dan disiplin; tidak menyalahgunakan wewenang."),
+        _l("Bertanggung jawab atas kepercayaan yang diberikan."),
     ),
     "kompeten": (
         _l("Kompeten"),
-        _l("Terus belajar, membantu orang lain belajar, bekerja sebaik-baiknya."),
+        _l("Terus belajar dan mengembangkan kapabilitas."),
     ),
     "harmonis": (
         _l("Harmonis"),
-        _l("Menghargai setiap orang, suka menolong, membangun suasana kerja yang baik."),
+        _l("Saling peduli dan menghargai perbedaan."),
     ),
     "loyal": (
         _l("Loyal"),
-        _l(
-            "Setia pada Pancasila, UUD 1945, NKRI dan pemerintahan yang sah; "
-            "menjaga nama baik dan rahasia."
-        ),
+        _l("Berdedikasi dan mengutamakan kepentingan bangsa dan negara."),
     ),
     "adaptif": (
         _l("Adaptif"),
-        _l("Cepat menyesuaikan diri dengan perubahan, berinovasi, bertindak proaktif."),
+        _l("Terus berinovasi dan antusias dalam menggerakkan ataupun menghadapi perubahan."),
     ),
     "kolaboratif": (
         _l("Kolaboratif"),
-        _l("Memberi ruang orang lain berkontribusi, bekerja sama untuk nilai tambah."),
+        _l("Membangun kerja sama yang sinergis."),
     ),
 }
 
