@@ -9,9 +9,12 @@ from datetime import date
 
 import pytest
 from openpyxl import load_workbook
+from sqlalchemy import select
 
+from blueprints.admin.models import AuditEntry
 from blueprints.workshops.evidence import evidence_dir
 from blueprints.workshops.ledger import jp_for_year
+from extensions import db
 from tests import factories_workshops as wf
 
 
@@ -134,6 +137,10 @@ def test_unit_history_for_admins_and_organizers(client, org, login_as, year_of):
     assert {r["Nama"] for r in rows} == {"Staf A1", "Staf A2", "Staf B1"}
     page = client.get(f"/pelatihan/kelola/riwayat-siasn?unit={org.kel_a.id}&tahun=2026")
     assert url in page.get_data(as_text=True)
+    audited = db.session.scalars(
+        select(AuditEntry.target_id).where(AuditEntry.action == "workshops.history_export")
+    ).all()
+    assert sorted(audited) == sorted([org.kel_a.id, org.kel_a.id, org.kec.id])
 
 
 def test_column_mapping_is_configurable(client, org, login_as, year_of):
@@ -163,3 +170,20 @@ def test_linked_from_career_and_in_my_data(client, org, login_as, year_of):
     )
     _header, rows, _sheet = _rows(archive.read("riwayat-diklat-siasn-2026.xlsx"))
     assert sum(r["Jumlah JP"] for r in rows) == jp_for_year(org.staff_a1, 2026)
+
+
+def test_unit_history_queries_do_not_grow_with_people(client, org, login_as, year_of, queries):
+    url = f"/pelatihan/kelola/riwayat-siasn/unit-{org.kec.id}/2026.xlsx"
+    login_as(org.admin)
+    client.get(url)  # issues the missing certificates
+    with queries() as few:
+        client.get(url)
+    ws = wf.workshop(org.organizer, "Tambahan")
+    s = wf.session(ws, starts_at=wf.utc(2026, 8, 3, 2, 0))
+    for person in wf.many_staff(org.kel_b, 15):
+        wf.registration(s, person, "confirmed", attended=True)
+        wf.external(person, jp=2, learned_on=date(2026, 8, 4))
+    client.get(url)
+    with queries() as many:
+        client.get(url)
+    assert len(many.statements) == len(few.statements)

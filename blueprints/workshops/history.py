@@ -181,8 +181,9 @@ def verified_external(employee_ids, year: int) -> list[ExternalLearning]:
 
 
 def entries(employee_ids, year: int, issue) -> list[Entry]:
-    """Every counted activity of the year. ``issue(registration)`` returns its certificate
-    (certificates.issue_certificate: an attendance is owed one, so the number is on the row)."""
+    """Every counted activity of the year, in a constant number of queries. ``issue(registration)``
+    gives the certificate of an attendance that has none yet (certificates.issue_certificate: an
+    attendance is owed one, so the number is on the row; My data passes one that issues none)."""
     registrations = attended_registrations(employee_ids, year)
     sessions = {
         s.id: s
@@ -200,6 +201,14 @@ def entries(employee_ids, year: int, issue) -> list[Entry]:
             )
         )
     }
+    issued = {
+        c.registration_id: c
+        for c in db.session.scalars(
+            select(Certificate).where(
+                Certificate.registration_id.in_([r.id for r in registrations] or [0])
+            )
+        )
+    }
     people = _people({r.employee_id for r in registrations})
     institution = text_setting("kop_office").title()
     internal = _("Pelatihan internal")
@@ -207,7 +216,7 @@ def entries(employee_ids, year: int, issue) -> list[Entry]:
     for registration in registrations:
         session = sessions[registration.session_id]
         workshop = workshops[session.workshop_id]
-        certificate = issue(registration)
+        certificate = issued.get(registration.id) or issue(registration)
         result.append(
             Entry(
                 employee=people[registration.employee_id],
@@ -292,11 +301,9 @@ def certificates_zip(rows: list[Entry], render_certificate) -> bytes:
     return buffer.getvalue()
 
 
-def existing_certificate(registration: Registration) -> Certificate | None:
-    """For read-only callers (My data): the certificate if one was issued, none is issued."""
-    return db.session.scalars(
-        select(Certificate).where(Certificate.registration_id == registration.id)
-    ).first()
+def no_certificate(registration: Registration) -> None:
+    """For read-only callers (My data): issue nothing (entries already has the issued ones)."""
+    return None
 
 
 def years_with_entries(employee_id: int) -> list[int]:
@@ -324,7 +331,7 @@ def personal_history_files(employee: Employee) -> list[tuple[str, bytes]]:
     return [
         (
             f"riwayat-diklat-siasn-{year}.xlsx",
-            history_xlsx(entries([employee.id], year, existing_certificate), year),
+            history_xlsx(entries([employee.id], year, no_certificate), year),
         )
         for year in years_with_entries(employee.id)
     ]

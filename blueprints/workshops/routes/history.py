@@ -37,14 +37,33 @@ def _download(body: bytes, filename: str, mimetype: str) -> Response:
     return response
 
 
-def _answer(employee_ids, year: int, stem: str, fmt: str) -> Response:
+def _answer(employee_ids, year: int, stem: str, fmt: str, record=None) -> Response:
+    """Certificates still owed are issued and committed first, so that no write lock is held
+    while the file is built (on SQLite it would hold up every writer); ``record()`` (the audit
+    entry) is written after."""
     if year not in YEARS:
         abort(404)
-    rows = history.entries(employee_ids, year, _issue)
-    db.session.commit()  # certificates issued for the rows keep their numbers
+    issued = []
+
+    def issue(registration):
+        certificate = _issue(registration)
+        if certificate is not None:
+            issued.append(certificate)
+        return certificate
+
+    rows = history.entries(employee_ids, year, issue)
+    if issued:
+        db.session.commit()  # the numbers are taken; reading again costs a constant
+        rows = history.entries(employee_ids, year, history.no_certificate)
     if fmt == "zip":
-        return _download(history.certificates_zip(rows, _render), f"{stem}.zip", "application/zip")
-    return _download(history.history_xlsx(rows, year), f"{stem}.xlsx", XLSX_TYPE)
+        body = history.certificates_zip(rows, _render)
+        name, mimetype = f"{stem}.zip", "application/zip"
+    else:
+        body, name, mimetype = history.history_xlsx(rows, year), f"{stem}.xlsx", XLSX_TYPE
+    if record is not None:
+        record()
+        db.session.commit()
+    return _download(body, name, mimetype)
 
 
 @bp.get("/pelatihan/riwayat-siasn/<int:year>.<any(xlsx, zip):fmt>")
@@ -75,7 +94,12 @@ def unit_history_export(unit_id: int, year: int, fmt: str = "xlsx"):
     unit = db.session.get(Unit, unit_id)
     if unit is None:
         abort(404)
-    audit("workshops.history_export", unit, f"{year} {fmt}")
     code = "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in unit.code)
     stem = f"riwayat-diklat-{code}-{year}" if fmt == "xlsx" else f"sertifikat-{code}-{year}"
-    return _answer(history.unit_employee_ids(unit), year, stem, fmt)
+    return _answer(
+        history.unit_employee_ids(unit),
+        year,
+        stem,
+        fmt,
+        record=lambda: audit("workshops.history_export", unit, f"{year} {fmt}"),
+    )
