@@ -87,3 +87,16 @@ def test_competency_pages_run_the_same_number_of_queries_with_60_and_5000_employ
     large = _counts(app, queries, fd.bulk_org(5000))
     assert small == large
     assert max(small.values()) < 60, small
+
+
+def test_seed_large_gives_competency_data_with_gaps(app, runner):
+    result = runner.invoke(args=["seed-large", "--scale", "0.02", "--seed", "6"])
+    assert result.exit_code == 0, result.output
+    assert "competency assessments" in result.output
+    organizer = db.session.scalars(
+        select(Employee).where(Employee.role_rows.any(role="organizer"))
+    ).first()
+    from blueprints.competencies import akpk
+
+    analysis = akpk.build(organizer, 2026)
+    assert analysis.rows and sum(r.with_gap for r in analysis.rows) > 0
