@@ -2,14 +2,49 @@
 (function () {
   "use strict";
 
-  // Ask before destructive actions: <form data-confirm="...">.
+  // Ask before destructive actions: <form data-confirm="...">, in the page's <dialog>. A yes adds
+  // confirmed=1 (the server asks on a page of its own when that field is missing) and sends the
+  // form again, through htmx when the form uses it.
+  var dialog = document.getElementById("confirm-dialog");
   document.addEventListener("submit", function (event) {
     var form = event.target;
-    if (form instanceof HTMLFormElement && form.dataset.confirm && !window.confirm(form.dataset.confirm)) {
-      event.preventDefault();
-      event.stopImmediatePropagation();
+    if (!(form instanceof HTMLFormElement) || !form.dataset.confirm) { return; }
+    var flag = form.querySelector("input[name=confirmed]");
+    if (flag && flag.value === "1") { return; }
+    event.preventDefault();
+    event.stopImmediatePropagation();
+    var submitter = event.submitter || null;
+    var proceed = function () {
+      if (!flag) {
+        flag = document.createElement("input");
+        flag.type = "hidden";
+        flag.name = "confirmed";
+        form.appendChild(flag);
+      }
+      flag.value = "1";
+      form.requestSubmit(submitter && submitter.form === form ? submitter : undefined);
+    };
+    if (!dialog || typeof dialog.showModal !== "function") {
+      if (window.confirm(form.dataset.confirm)) { proceed(); }
+      return;
     }
+    dialog.querySelector("#confirm-dialog-text").textContent = form.dataset.confirm;
+    dialog.returnValue = "";
+    dialog.addEventListener("close", function onClose() {
+      dialog.removeEventListener("close", onClose);
+      if (dialog.returnValue === "yes") { proceed(); } else if (submitter) { submitter.focus(); }
+    });
+    dialog.showModal();
+    var no = dialog.querySelector("button[value=no]");
+    if (no) { no.focus(); }
   }, true);
+
+  // After an htmx request, a form that was confirmed asks again next time.
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var form = event.detail && event.detail.elt;
+    var flag = form && form.querySelector && form.querySelector("input[name=confirmed]");
+    if (flag && form.dataset.confirm) { flag.value = ""; }
+  });
 
   // Auto-submit filter forms whose controls say so (htmx-enhanced forms handle this themselves).
   document.addEventListener("change", function (event) {

@@ -123,8 +123,8 @@ def test_invalid_forms_and_temporary_password_are_accessible(page, live_server):
     _accessible(page)
 
     page.goto(f"/admin/pegawai/{org.staff_a1.id}")
-    page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Setel ulang kata sandi").click()
+    page.locator("#confirm-dialog").get_by_role("button", name="Ya, lanjutkan").click()
     expect(page.get_by_role("heading", name="Kata sandi sementara")).to_be_visible()
     _accessible(page)
 

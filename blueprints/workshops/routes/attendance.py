@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from blueprints.auth.access import role_required
+from blueprints.common.confirm import confirm_page
 from blueprints.common.exports import csv_response, xlsx_response
 from blueprints.common.forms import EmptyForm
 from blueprints.common.htmx import is_htmx, render, trigger
@@ -205,6 +206,23 @@ def all_present(session_id: int):
         )
     flash(_("%(n)d peserta ditandai hadir.", n=count), "success")
     return redirect(_participants_url(session_id), 303)
+
+
+@bp.get("/pelatihan/kelola/pendaftaran/<int:registration_id>/keluarkan")
+@role_required("organizer")
+def remove_confirm(registration_id: int):
+    """Without JavaScript, removing a participant asks first (the seat goes to the next one)."""
+    registration = db.get_or_404(Registration, registration_id)
+    get_managed_session_or_404(registration.session_id, current_user)
+    return confirm_page(
+        _(
+            "Keluarkan %(name)s dari sesi ini? Kursinya diberikan kepada orang berikutnya.",
+            name=registration.employee.name,
+        ),
+        _("Ya, keluarkan"),
+        url_for("workshops.remove", registration_id=registration_id),
+        back=_participants_url(registration.session_id),
+    )
 
 
 @bp.post("/pelatihan/kelola/pendaftaran/<int:registration_id>/keluarkan")

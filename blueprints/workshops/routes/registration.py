@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 
 from blueprints.auth.access import has_role
 from blueprints.auth.services import is_safe_next
+from blueprints.common.confirm import confirm_page
 from blueprints.common.forms import EmptyForm
 from blueprints.common.htmx import is_htmx, render, trigger
 from blueprints.common.nav import register_nav
@@ -89,6 +90,22 @@ def register(session_id: int):
         return _box_response(session_id, outcome.message)
     flash(outcome.message, "success" if outcome.kind == "confirmed" else "info")
     return redirect(_show_url(session_id), 303)
+
+
+@bp.get("/pelatihan/sesi/<int:session_id>/batal")
+@login_required
+def cancel_confirm(session_id: int):
+    """Without JavaScript, cancelling asks first: the seat goes to the next person at once."""
+    get_visible_session_or_404(session_id, current_user)
+    return confirm_page(
+        _(
+            "Batalkan pendaftaran Anda untuk sesi ini? Kursi atau tempat Anda di daftar tunggu "
+            "langsung diberikan kepada orang berikutnya."
+        ),
+        _("Ya, batalkan pendaftaran"),
+        url_for("workshops.cancel", session_id=session_id),
+        back=_show_url(session_id),
+    )
 
 
 @bp.post("/pelatihan/sesi/<int:session_id>/batal")
@@ -174,6 +191,30 @@ def approve(registration_id: int):
         return _approvals_response(message)
     flash(message, "success")
     return redirect(_back_from_approvals(), 303)
+
+
+@bp.get("/pelatihan/persetujuan/<int:registration_id>/tolak")
+@login_required
+def decline_confirm(registration_id: int):
+    """Without JavaScript, declining asks first; the reason typed is carried along."""
+    if all(item.id != registration_id for item in pending_approvals_for(current_user)):
+        abort(404)
+    reason_field = f"tolak-{registration_id}-reason"
+    return confirm_page(
+        _("Tolak permohonan izin ini? Alasannya dikirim kepada pegawai."),
+        _("Ya, tolak"),
+        url_for("workshops.decline", registration_id=registration_id),
+        back=_back_from_approvals_get(),
+        fields=[
+            (reason_field, request.args.get(reason_field, "")),
+            ("next", request.args.get("next")),
+        ],
+    )
+
+
+def _back_from_approvals_get() -> str:
+    target = request.args.get("next")
+    return target if is_safe_next(target) else url_for("workshops.approvals")
 
 
 @bp.post("/pelatihan/persetujuan/<int:registration_id>/tolak")
