@@ -9,7 +9,7 @@ from sqlalchemy.orm import selectinload
 from blueprints.common.timefmt import utcnow
 from blueprints.feedback.errors import InvalidAction, NotAllowed
 from blueprints.feedback.models import Feedback
-from blueprints.notifications.services import notify, register_kind
+from blueprints.notifications.services import mark_read_by_link, notify, register_kind
 from extensions import db
 
 register_kind(
@@ -38,6 +38,8 @@ def acknowledge(feedback: Feedback, user) -> bool:
         .execution_options(synchronize_session=False)
     )
     db.session.refresh(feedback)
+    # The receiver's "feedback received" notification has done its job.
+    mark_read_by_link(user, url_for("feedback.show", feedback_id=feedback.id))
     if result.rowcount:
         notify(
             feedback.author,
@@ -66,6 +68,7 @@ def respond(feedback: Feedback, user, text: str) -> None:
     db.session.refresh(feedback)
     if not result.rowcount:
         raise InvalidAction(_l("Anda sudah menanggapi umpan balik ini."))
+    mark_read_by_link(user, url_for("feedback.show", feedback_id=feedback.id))
     notify(
         feedback.author,
         "feedback.answered",

@@ -71,6 +71,22 @@ def mark_read(user, notification_id: int) -> Notification | None:
     return note
 
 
+def mark_read_by_link(user, link: str) -> int:
+    """The user has done what their unread notifications pointing at `link` asked (read and
+    acknowledged a feedback, say): mark them read in one statement. Returns how many."""
+    result = db.session.execute(
+        update(Notification)
+        .where(
+            Notification.recipient_id == user.id,
+            Notification.link == link,
+            Notification.read_at.is_(None),
+        )
+        .values(read_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount or 0
+
+
 def mark_all_read(user) -> None:
     db.session.execute(
         update(Notification)

@@ -109,7 +109,8 @@ def respond(feedback_id):
     receiving.respond(feedback, current_user, form.response.data)
     db.session.commit()
     if htmx.is_partial():
-        return fragment("feedback/_ack.html", **show_context(feedback))
+        response = fragment("feedback/_ack.html", **show_context(feedback))
+        return htmx.trigger(response, "notifications-changed")
     flash(_("Tanggapan Anda terkirim."), "success")
     return redirect(url_for("feedback.show", feedback_id=feedback.id), 303)
 

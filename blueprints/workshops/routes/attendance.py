@@ -4,6 +4,7 @@ removal), the participant export and the session report; the attendee's evaluati
 from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlalchemy import func, select
 
 from blueprints.auth.access import role_required
 from blueprints.common.confirm import confirm_page
@@ -77,6 +78,17 @@ def evaluate(session_id: int):
 
 
 # --- organizer: participants, attendance, exports, report -----------------------------------
+def _attended_count(session_id: int) -> int:
+    """Confirmed participants marked present, counted in SQL."""
+    return db.session.scalar(
+        select(func.count(Registration.id)).where(
+            Registration.session_id == session_id,
+            Registration.status == "confirmed",
+            Registration.attended.is_(True),
+        )
+    )
+
+
 def _participants_context(session):
     return {
         "s": session,
@@ -171,17 +183,17 @@ def attendance(registration_id: int):
     db.session.commit()
     if is_htmx():
         registration = db.session.get(Registration, registration_id)
-        return trigger(
-            make_response(
-                render_template(
-                    "workshops/_attendance_row.html",
-                    r=registration,
-                    day_begun=True,
-                    form=EmptyForm(),
-                )
-            ),
-            "attendance-changed",
+        row = render_template(
+            "workshops/_attendance_row.html", r=registration, day_begun=True, form=EmptyForm()
         )
+        # Every figure the toggle changes: the "hadir" count above the list, out of band.
+        count = render_template(
+            "workshops/_attended_count.html",
+            s=registration.session,
+            attended=_attended_count(session_id),
+            oob=True,
+        )
+        return trigger(make_response(row + count), "attendance-changed")
     return redirect(
         url_for("workshops.participants", session_id=session_id, _anchor=f"reg-{registration_id}"),
         303,
