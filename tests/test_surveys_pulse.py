@@ -80,6 +80,16 @@ def test_an_admin_opens_a_pulse_of_the_targeted_dimensions(client, org, login_as
     login_as(org.admin)
     page = client.get(f"/survei/hasil/{w.id}/denyut")
     assert page.status_code == 200
+    assert "belum mencapai tenggatnya" not in page.text  # the one action is past its due date
+    later = db.session.scalars(select(SurveyAction)).one()
+    later.due_on = today_wib() + timedelta(days=3)
+    db.session.commit()
+    assert (
+        "1 aksi dari gelombang ini belum mencapai"
+        in client.get(f"/survei/hasil/{w.id}/denyut").text
+    )
+    later.due_on = today_wib() - timedelta(days=1)
+    db.session.commit()
     boxes = {
         int(re.search(r'value="(\d+)"', tag).group(1)): "checked" in tag
         for tag in re.findall(r'<input[^>]*name="dimension_ids"[^>]*>', page.text)

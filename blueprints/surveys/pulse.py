@@ -23,12 +23,13 @@ from datetime import date
 from flask import abort
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from blueprints.admin.settings import SPECS, SettingSpec, get_setting
 from blueprints.auth.access import has_role, led_units, subtree_unit_ids
 from blueprints.common.anonymity import effective_threshold, guard
 from blueprints.common.refusals import Refused
+from blueprints.common.timefmt import today_wib
 from blueprints.surveys import scoring, waves
 from blueprints.surveys.actions import actions_for
 from blueprints.surveys.models import (
@@ -73,6 +74,20 @@ def targeted_dimension_ids(baseline: SurveyWave) -> list[int]:
             .where(SurveyAction.wave_id == baseline.id, SurveyAction.status != "batal")
             .distinct()
         )
+    )
+
+
+def actions_not_yet_due(baseline: SurveyWave) -> int:
+    """Open actions of the baseline whose due date is still ahead (the pulse page says so)."""
+    return int(
+        db.session.scalar(
+            select(func.count(SurveyAction.id)).where(
+                SurveyAction.wave_id == baseline.id,
+                SurveyAction.status.in_(("rencana", "berjalan")),
+                SurveyAction.due_on >= today_wib(),
+            )
+        )
+        or 0
     )
 
 

@@ -54,4 +54,9 @@ def pulse_new(wave_id: int):
             flash(_("Survei denyut dibuka: %(title)s", title=created.title), "success")
             return redirect(url_for("surveys.results", wave_id=created.id), 303)
     status = 422 if request.method == "POST" else 200
-    return render_template("surveys/pulse_new.html", wave=wave, form=form), status
+    return render_template(
+        "surveys/pulse_new.html",
+        wave=wave,
+        form=form,
+        not_yet_due=pulse.actions_not_yet_due(wave),
+    ), status
