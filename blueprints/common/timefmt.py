@@ -37,23 +37,46 @@ def wib_year_bounds(year: int) -> tuple[datetime, datetime]:
     return wib_to_utc(date(year, 1, 1), time()), wib_to_utc(date(year + 1, 1, 1), time())
 
 
+# One date style per language (issue 15): "2 Des 2026" and "2 Dec 2026", times without seconds
+# ("15.45 WIB", "15:45 WIB"). The named Babel styles map to these patterns.
+_DATE_STYLES = {
+    "short": "d MMM y",
+    "medium": "d MMM y",
+    "long": "d MMMM y",
+    "full": "EEEE, d MMMM y",
+}
+_TIME = {"id": "HH.mm", "en": "HH:mm"}
+
+
+def _language() -> str:
+    return "en" if str(get_locale() or "id").startswith("en") else "id"
+
+
+def _datetime_pattern(fmt: str) -> str:
+    language = _language()
+    if fmt in _DATE_STYLES:
+        joiner = ", " if language == "en" else " "
+        return f"{_DATE_STYLES[fmt]}{joiner}{_TIME[language]}"
+    return fmt.replace("HH.mm", _TIME[language])
+
+
 def format_wib(value: datetime | None, fmt: str = "medium") -> str:
     """'28 Nov 2026 09.00 WIB' in Indonesian, with the zone named so nobody has to guess."""
     if value is None:
         return ""
-    return f"{format_datetime(to_wib(value), fmt, rebase=False)} WIB"
+    return f"{format_datetime(to_wib(value), _datetime_pattern(fmt), rebase=False)} WIB"
 
 
 def format_wib_date(value: datetime | None, fmt: str = "medium") -> str:
     if value is None:
         return ""
-    return format_date(to_wib(value).date(), fmt)
+    return format_date(to_wib(value).date(), _DATE_STYLES.get(fmt, fmt))
 
 
 def format_day(value: date | None, fmt: str = "medium") -> str:
     if value is None:
         return ""
-    return format_date(value, fmt)
+    return format_date(value, _DATE_STYLES.get(fmt, fmt))
 
 
 @lru_cache(maxsize=16)
