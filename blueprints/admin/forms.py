@@ -200,6 +200,8 @@ class EmployeeForm(AdminForm):
         _l("Golongan"),
         validate_choice=False,
         description=_l("Golongan/ruang untuk PNS (I/a–IV/e), golongan I–XVII untuk PPPK."),
+        # app.js shows only the <optgroup> of the chosen status; the server checks it anyway.
+        render_kw={"data-follows": "employment_type"},
     )
     jenis_jabatan = SelectField(
         _l("Jenis jabatan"), choices=[(key, label) for key, label in JENIS_JABATAN.items()]

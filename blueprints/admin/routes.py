@@ -403,7 +403,12 @@ def employee_reset_password(employee_id: int):
 @bp.get("/impor")
 @role_required("admin")
 def import_form():
-    return render_template("admin/import.html", form=ImportForm(), columns=importer.COLUMNS)
+    return render_template(
+        "admin/import.html",
+        form=ImportForm(),
+        columns=importer.COLUMNS,
+        unit_codes=services.unit_codes(),
+    )
 
 
 @bp.get("/impor/contoh.csv")

@@ -77,6 +77,15 @@ def _tree_order(rows: list[TreeRow]) -> list[TreeRow]:
     return ordered
 
 
+def unit_codes() -> list[tuple[str, str, int]]:
+    """(code, name, depth) of every active unit in tree order: what unit_kode may say."""
+    units = list(db.session.scalars(select(Unit).where(Unit.active.is_(True))))
+    return [
+        (row.unit.code, row.unit.name, row.unit.depth)
+        for row in _tree_order([TreeRow(u, None, 0) for u in units])
+    ]
+
+
 def unit_choices(exclude: Unit | None = None, active_only: bool = True) -> list[tuple[int, str]]:
     """(id, indented name) in tree order, for select fields; `exclude` drops a unit's subtree."""
     stmt = select(Unit)

@@ -54,6 +54,37 @@
     }
   });
 
+  // A select whose <optgroup>s are named after the values of another control shows only the group
+  // of the value chosen there: <select data-follows="employment_type"> (golongan per status).
+  function follow(select) {
+    var source = select.form && select.form.elements[select.dataset.follows];
+    if (!source) { return; }
+    var values = [];
+    var options = source.options || source;
+    Array.prototype.forEach.call(options, function (o) { values.push(o.value); });
+    Array.prototype.forEach.call(select.querySelectorAll("optgroup"), function (group) {
+      var hide = values.indexOf(group.label) !== -1 && group.label !== source.value;
+      group.hidden = hide;
+      group.disabled = hide;
+    });
+    var chosen = select.options[select.selectedIndex];
+    if (chosen && chosen.parentElement.disabled) { select.value = ""; }
+  }
+  function followAll(root) {
+    Array.prototype.forEach.call(root.querySelectorAll("select[data-follows]"), follow);
+  }
+  followAll(document);
+  document.addEventListener("change", function (event) {
+    var el = event.target;
+    if (!(el instanceof HTMLElement) || !el.form) { return; }
+    Array.prototype.forEach.call(el.form.querySelectorAll("select[data-follows]"), function (select) {
+      if (select.dataset.follows === el.name) { follow(select); }
+    });
+  });
+  document.addEventListener("htmx:afterSettle", function (event) {
+    if (event.detail && event.detail.elt && event.detail.elt.querySelectorAll) { followAll(event.detail.elt); }
+  });
+
   // After an htmx swap, move focus to a heading or element that asks for it, for screen readers.
   document.addEventListener("htmx:afterSettle", function (event) {
     var target = event.detail && event.detail.elt;
