@@ -309,3 +309,20 @@ def test_a_cancelled_session_takes_no_check_in(client, org, login_as, running):
     login_as(org.staff_a1)
     assert client.post(_scan_path(s)).status_code == 422
     assert not _attended(reg.id)
+
+
+def test_the_session_page_points_to_the_check_in_while_it_is_open(client, org, login_as, running):
+    s, _reg = running
+    login_as(org.staff_a1)
+    page = client.get(f"/pelatihan/sesi/{s.id}").text
+    assert 'href="/pelatihan/hadir"' in page
+    client.post(_scan_path(s))
+    assert "Anda tercatat hadir." in client.get(f"/pelatihan/sesi/{s.id}").text
+    login_as(org.organizer)
+    assert (
+        f'href="/pelatihan/kelola/sesi/{s.id}/presensi"'
+        in client.get(f"/pelatihan/sesi/{s.id}").text
+    )
+    later = wf.session(s.workshop, starts_at=utcnow() + timedelta(days=2))
+    login_as(org.staff_a1)
+    assert 'href="/pelatihan/hadir"' not in client.get(f"/pelatihan/sesi/{later.id}").text

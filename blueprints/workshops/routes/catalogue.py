@@ -15,6 +15,7 @@ from blueprints.common.htmx import redirect_after_post, render
 from blueprints.common.nav import register_nav
 from blueprints.common.refusals import Refused, refusals
 from blueprints.common.timefmt import to_wib
+from blueprints.workshops import checkin
 from blueprints.workshops.access import (
     can_manage,
     can_see_meeting_link,
@@ -100,6 +101,7 @@ def show(session_id: int):
         s=session,
         can_manage=can_manage(current_user, session),
         meeting_link=can_see_meeting_link(current_user, session, view.mine),
+        checkin_open=checkin.is_open(session),
     )
 
 
