@@ -140,7 +140,7 @@ class TestDevelopmentPlan:
         ff.attended_session(ws, org.staff_a1, days_ago=3)
         html = client.get("/umpan-balik/rencana").get_data(as_text=True)
         assert "Sudah diikuti pada" in html
-        assert "Workshop sudah diikuti — tandai tercapai" in html
+        assert "Pelatihan sudah diikuti — tandai tercapai" in html
         assert f"/pelatihan/program/{ws.id}" in html
         assert client.post(f"/umpan-balik/rencana/sasaran/{goal.id}/tercapai").status_code == 303
         db.session.expire_all()

@@ -332,7 +332,7 @@ class TestWorkshopPicker:
         ff.workshop("Teknik Presentasi")
         ff.login(client, org.lurah_a)
         html = client.get("/umpan-balik/workshop/cari?workshop_q=%25").get_data(as_text=True)
-        assert "Tidak ada workshop yang cocok" in html
+        assert "Tidak ada pelatihan yang cocok" in html
 
     def test_without_javascript_search_and_add_keep_the_typed_text(self, client, org):
         ws = ff.workshop("Teknik Presentasi")

@@ -104,8 +104,17 @@ def leader_people():
         "semua": _("Pegawai"),
         "jp-kurang": _("Di bawah target JP %(year)d", year=figures.year),
         "jp-capai": _("Mencapai target JP %(year)d", year=figures.year),
-        "ub-belum": _("Belum menerima umpan balik Triwulan %(q)d", q=quarter),
-        "ub-sudah": _("Sudah menerima umpan balik Triwulan %(q)d", q=quarter),
+        # Quarters as the performance cycle writes them: "Triwulan IV 2026" (docs/glossary.md).
+        "ub-belum": _(
+            "Belum menerima umpan balik Triwulan %(q)s %(year)d",
+            q=("I", "II", "III", "IV")[quarter - 1],
+            year=figures.today.year,
+        ),
+        "ub-sudah": _(
+            "Sudah menerima umpan balik Triwulan %(q)s %(year)d",
+            q=("I", "II", "III", "IV")[quarter - 1],
+            year=figures.today.year,
+        ),
     }
     return render_template(
         "dashboard/leader_people.html",

@@ -132,14 +132,14 @@ class FeedbackForm(FlaskForm):
     )
     follow_ups = FieldList(FormField(FollowUpForm), min_entries=FOLLOW_UP_ROWS)
     workshops = MultiCheckboxField(
-        _l("Workshop yang dipilih"),
+        _l("Pelatihan yang dipilih"),
         coerce=int,
         validate_choice=False,
         validators=[Optional()],
         description=_l("Hapus centang untuk membatalkan rekomendasi."),
     )
     workshop_q = StringField(
-        _l("Cari workshop di katalog"),
+        _l("Cari pelatihan di katalog"),
         validators=[Optional(), Length(max=100)],
         description=_l("Ketik judul atau topik, misalnya “presentasi”."),
         render_kw={"type": "search", "autocomplete": "off"},
@@ -246,7 +246,7 @@ class GoalForm(FlaskForm):
         _l("Berawal dari umpan balik"), coerce=int, validators=[Optional()], validate_choice=False
     )
     workshop_id = SelectField(
-        _l("Workshop yang direncanakan"),
+        _l("Pelatihan yang direncanakan"),
         coerce=int,
         validators=[Optional()],
         validate_choice=False,

@@ -132,7 +132,7 @@ def _apply(goal: DevelopmentGoal, employee: Employee, data: GoalInput) -> None:
         if feedback is None or feedback.receiver_id != employee.id or not feedback.is_sent:
             raise InvalidAction(_l("Umpan balik yang dipilih tidak ditemukan."))
     if data.workshop_id and not workshop_link.titles([data.workshop_id]):
-        raise InvalidAction(_l("Workshop yang dipilih tidak ditemukan."))
+        raise InvalidAction(_l("Pelatihan yang dipilih tidak ditemukan."))
     goal.competency = data.competency
     goal.title = data.title.strip()
     goal.reason = data.reason.strip()

@@ -79,7 +79,7 @@ def add_participants(
     if session.status not in ("draft", "published") or as_utc(session.starts_at) <= now:
         raise Refused(
             _(
-                "Peserta hanya dapat ditambahkan sebelum sesi dimulai; gunakan peserta langsung (walk-in)."
+                "Peserta hanya dapat ditambahkan sebelum sesi dimulai; gunakan pencatatan peserta langsung."
             )
         )
     result = AddResult()
@@ -143,7 +143,7 @@ def add_walk_in(
     now = resolve_now(now)
     session = lock_session(session.id)
     if session.status not in ("published", "completed") or not session_day_begun(session, now):
-        raise Refused(_("Peserta langsung (walk-in) dicatat pada hari pelaksanaan sesi."))
+        raise Refused(_("Peserta langsung dicatat pada hari pelaksanaan sesi."))
     registration = registration_of(session.id, person.id)
     if registration is not None and registration.status == "confirmed":
         registration.attended = True
@@ -219,7 +219,7 @@ def export_rows(session_id: int) -> tuple[list[str], list[list]]:
         _("Status"),
         _("Urutan daftar tunggu"),
         _("Hadir"),
-        _("Walk-in"),
+        _("Peserta langsung"),
         _("Wajib"),
         _("Terdaftar"),
     ]

@@ -92,9 +92,9 @@ class WorkshopForm(FlaskForm):
     )
     organizers = MultiCheckboxField(_l("Penyelenggara"), coerce=int, validators=[Optional()])
     active = BooleanField(
-        _l("Program aktif"),
+        _l("Pelatihan aktif"),
         default=True,
-        description=_l("Program nonaktif tidak tampil di katalog; riwayat dan JP tetap ada."),
+        description=_l("Pelatihan nonaktif tidak tampil di katalog; riwayat dan JP tetap ada."),
     )
     # The signatory of its certificates; an empty name = the default (document settings).
     signatory_title = StringField(

@@ -206,7 +206,7 @@ def recap_table(session: WorkshopSession) -> tuple[list[str], list[list]]:
         _("NIP"),
         _("Unit"),
         _("Kehadiran"),
-        _("Walk-in"),
+        _("Peserta langsung"),
         _("JP"),
     ]
     yes, no = _("Ya"), _("Tidak")

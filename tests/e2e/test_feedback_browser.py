@@ -48,7 +48,7 @@ def test_give_feedback_with_the_live_workshop_picker(page, live_server):
     expect(page.get_by_role("heading", level=1)).to_have_text("Beri umpan balik")
     assert_accessible(page)
     _fill_feedback(page)
-    page.get_by_label("Cari workshop di katalog").press_sequentially("presen", delay=20)
+    page.get_by_label("Cari pelatihan di katalog").press_sequentially("presen", delay=20)
     results = page.locator("#workshop-results")
     expect(results.get_by_text("Teknik Presentasi", exact=True)).to_be_visible()
     expect(results.get_by_text("Berempati")).to_have_count(0)
@@ -137,7 +137,7 @@ def test_give_feedback_without_javascript(page_nojs, live_server):
     login(page, org.lurah_a.email)
     page.goto(f"/umpan-balik/baru?receiver={org.staff_a1.id}")
     _fill_feedback(page)
-    page.get_by_label("Cari workshop di katalog").fill("presentasi")
+    page.get_by_label("Cari pelatihan di katalog").fill("presentasi")
     page.get_by_role("button", name="Cari", exact=True).click()
     expect(page.get_by_label("Situasi atau konteks")).to_have_value(
         "Paparan pada musyawarah kelurahan"
