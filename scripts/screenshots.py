@@ -1,6 +1,6 @@
 """Screenshots of the main pages for the README, made in Chromium on the demo data.
 
-    .venv/bin/python scripts/screenshots.py [--out docs/screenshots] [--width 1280]
+    .venv/bin/python scripts/screenshots.py [--out docs/screenshots] [--width 1280] [--phone 390]
 
 Seeds a fresh demo database in a temporary folder, serves the app on a free local port (a
 werkzeug thread), signs in as the demo accounts in headless Chromium (Debian's /usr/bin/chromium,
@@ -12,6 +12,7 @@ or CHROMIUM_PATH) and saves full-page PNGs:
     survey-results.png    camat@demo.local      results of the closed survey wave
     leader-dashboard.png  camat@demo.local      /dasbor/pimpinan
 
+Each page is also shot at phone width (390 x 844) as <name>-phone.png (--phone 0 skips them).
 Run it again whenever the pages change; nothing outside the temporary folder is touched except
 the output folder.
 """
@@ -101,7 +102,9 @@ def readme_shots(ids: dict[str, int]) -> list[tuple[str, str, str]]:
     ]
 
 
-def shoot(base_url: str, shots: list[tuple[str, str, str]], out: Path, width: int) -> list[Path]:
+def shoot(
+    base_url: str, shots: list[tuple[str, str, str]], out: Path, width: int, height: int = 900
+) -> list[Path]:
     from playwright.sync_api import sync_playwright
 
     out.mkdir(parents=True, exist_ok=True)
@@ -114,7 +117,7 @@ def shoot(base_url: str, shots: list[tuple[str, str, str]], out: Path, width: in
                     base_url=base_url,
                     locale="id-ID",
                     timezone_id="Asia/Jakarta",
-                    viewport={"width": width, "height": 900},
+                    viewport={"width": width, "height": height},
                 )
                 page = context.new_page()
                 page.goto("/masuk")
@@ -144,6 +147,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default=str(ROOT / "docs" / "screenshots"))
     parser.add_argument("--width", type=int, default=1280)
+    parser.add_argument("--phone", type=int, default=390, help="phone width; 0: no phone shots")
     parser.add_argument(
         "--extra",
         nargs=3,
@@ -176,6 +180,10 @@ def main() -> None:
             ]
             for path in shoot(base_url, shots, Path(args.out), args.width):
                 print(f"  {path}")
+            if args.phone:
+                phone = [(e, p, n.replace(".png", "-phone.png")) for e, p, n in shots]
+                for path in shoot(base_url, phone, Path(args.out), args.phone, height=844):
+                    print(f"  {path}")
         finally:
             server.shutdown()
             thread.join(timeout=5)
