@@ -88,6 +88,8 @@ def _url(rule, world) -> str:
             value = "selesai" if "follow_up" in rule.endpoint else "setujui"
         if name == "token" and rule.endpoint == "workshops.feed":
             value = world.feed_token
+        if name == "fmt" and "csv" not in str(rule):  # e.g. <any(xlsx, zip):fmt>
+            value = "xlsx"
         args[name] = value
     return rule.build(args, append_unknown=False)[1]
 
@@ -200,6 +202,12 @@ MATRIX: dict[str, tuple | str] = {
     "surveys.submitted": (LOGIN, 302, 302, 302, 302, 302),
     "surveys.wave": (LOGIN, 403, 403, 403, 200, 403),
     "workshops.approvals": (LOGIN, 200, 200, 200, 200, 200),
+    "workshops.attendance_recap": (LOGIN, 403, 200, 403, 403, 403),
+    "workshops.attendance_sheet": (LOGIN, 403, 200, 403, 403, 403),
+    "workshops.document_settings": (LOGIN, 403, 403, 403, 200, 403),
+    "workshops.history_export": (LOGIN, 200, 200, 200, 200, 200),
+    "workshops.unit_history": (LOGIN, 403, 200, 403, 200, 403),
+    "workshops.unit_history_export": (LOGIN, 403, 200, 403, 200, 403),
     "workshops.cancel_confirm": (LOGIN, 200, 200, 200, 200, 200),
     "workshops.certificate": (LOGIN, 200, 200, 404, 404, 404),
     "workshops.checkin_code": (LOGIN, 200, 200, 200, 200, 200),
@@ -297,6 +305,7 @@ MATRIX: dict[str, tuple | str] = {
     "workshops.cancel": POST,
     "workshops.decline": POST,
     "workshops.external_review": POST,
+    "workshops.document_settings_update": POST,
     "workshops.feed_reset": POST,
     "workshops.participants_add": POST,
     "workshops.register": POST,
