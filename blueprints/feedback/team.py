@@ -3,6 +3,7 @@ cadence and who is overdue, and one member's page."""
 
 from dataclasses import dataclass
 from datetime import timedelta
+from types import SimpleNamespace
 
 from flask import abort
 from sqlalchemy import case, func, literal, or_, select
@@ -37,26 +38,14 @@ def cadence_cutoff():
 
 
 def team_stmt(leader, filters: TeamFilter):
-    """One row per active person under the leader: last sent feedback, open and overdue
-    follow-ups, pending requests, and the overdue flag — aggregated in SQL, whatever the size."""
+    """One row per active person under the leader: last sent feedback and open follow-ups (kept
+    figures), pending requests, and the overdue flag; with_overdue() adds the overdue
+    follow-ups of the rows shown."""
     scope_units = access.subtree_unit_ids_stmt(leader)
     in_scope = select(Employee.id).where(Employee.unit_id.in_(scope_units))
-    today = today_wib()
-    # Last feedback and open follow-ups are kept per person (figures.py); only the overdue
-    # ones depend on today, counted from the undone follow-ups past their date (indexed).
-    overdue = (
-        select(Feedback.receiver_id.label("pid"), func.count(FollowUp.id).label("overdue"))
-        .join(FollowUp, FollowUp.feedback_id == Feedback.id)
-        .where(
-            Feedback.status == "sent",
-            Feedback.receiver_id.in_(in_scope),
-            FollowUp.confirmed_at.is_(None),
-            FollowUp.done_at.is_(None),
-            FollowUp.due_on < today,
-        )
-        .group_by(Feedback.receiver_id)
-        .subquery()
-    )
+    # Last feedback and open follow-ups are kept per person (figures.py). Overdue follow-ups
+    # depend on today and neither filter nor sort the list: with_overdue() counts them for the
+    # shown page only.
     pending = (
         select(FeedbackRequest.requester_id.label("pid"), func.count().label("pending"))
         .where(FeedbackRequest.status == "open", FeedbackRequest.requester_id.in_(in_scope))
@@ -65,7 +54,6 @@ def team_stmt(leader, filters: TeamFilter):
     )
     last_sent = PersonFigures.last_feedback_at
     open_count = func.coalesce(PersonFigures.open_follow_ups, 0)
-    overdue_count = func.coalesce(overdue.c.overdue, 0)
     pending_count = func.coalesce(pending.c.pending, 0)
     cutoff = cadence_cutoff()
     is_overdue = case((or_(last_sent.is_(None), last_sent < cutoff), literal(1)), else_=literal(0))
@@ -79,13 +67,11 @@ def team_stmt(leader, filters: TeamFilter):
             Unit.name.label("unit_name"),
             last_sent.label("last_sent"),
             open_count.label("open_follow_ups"),
-            overdue_count.label("overdue_follow_ups"),
             pending_count.label("pending_requests"),
             is_overdue.label("overdue"),
         )
         .join(Unit, Unit.id == Employee.unit_id)
         .outerjoin(PersonFigures, PersonFigures.employee_id == Employee.id)
-        .outerjoin(overdue, overdue.c.pid == Employee.id)
         .outerjoin(pending, pending.c.pid == Employee.id)
         .where(
             Employee.unit_id.in_(scope_units),
@@ -111,6 +97,32 @@ def team_stmt(leader, filters: TeamFilter):
         primary = [column.desc() for column in primary]
     columns = [*primary, *tiebreak]
     return stmt.order_by(*columns, Employee.id)
+
+
+def with_overdue(rows) -> list[SimpleNamespace]:
+    """The team rows with `overdue_follow_ups`: open, undone follow-ups past their date, counted
+    in one query for these people only (a page of the list, not the whole scope)."""
+    rows = list(rows)
+    ids = [row.id for row in rows]
+    counts = {}
+    if ids:
+        counts = dict(
+            db.session.execute(
+                select(Feedback.receiver_id, func.count(FollowUp.id))
+                .join(FollowUp, FollowUp.feedback_id == Feedback.id)
+                .where(
+                    Feedback.receiver_id.in_(ids),
+                    Feedback.status == "sent",
+                    FollowUp.confirmed_at.is_(None),
+                    FollowUp.done_at.is_(None),
+                    FollowUp.due_on < today_wib(),
+                )
+                .group_by(Feedback.receiver_id)
+            ).all()
+        )
+    return [
+        SimpleNamespace(**row._asdict(), overdue_follow_ups=counts.get(row.id, 0)) for row in rows
+    ]
 
 
 def _person_filters(stmt, filters: TeamFilter):
@@ -168,11 +180,10 @@ def team_summary(leader) -> dict:
     people = select(Employee.id).where(
         Employee.unit_id.in_(scope_units), Employee.id != leader.id, Employee.active.is_(True)
     )
-    recent = (
-        select(Feedback.receiver_id)
-        .where(Feedback.status == "sent", Feedback.sent_at >= cadence_cutoff())
-        .where(Feedback.receiver_id.in_(people))
-        .distinct()
+    # Covered: sent feedback within the cadence, i.e. the kept last feedback is that recent.
+    recent = select(PersonFigures.employee_id).where(
+        PersonFigures.employee_id.in_(people),
+        PersonFigures.last_feedback_at >= cadence_cutoff(),
     )
     total, covered = db.session.execute(
         select(

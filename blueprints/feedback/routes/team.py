@@ -51,6 +51,7 @@ def team():
         scalars=False,
         count_stmt=teams.team_count_stmt(current_user, filters),
     )
+    page.items = teams.with_overdue(page.items)
     args = {k: v for k, v in request.args.items() if k != "page" and v}
 
     def sort_url(key):
