@@ -3,7 +3,7 @@ sent feedback of the quarter, last feedback, open follow-ups), kept on write
 (blueprints/feedback/figures.py) and filled here for the people already there
 
 Revision ID: 0011_kept_figures
-Revises: 0009_competencies
+Revises: 0010_competencies
 Create Date: 2026-12-02
 """
 
@@ -12,7 +12,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0011_kept_figures"
-down_revision = "0009_competencies"
+down_revision = "0010_competencies"
 branch_labels = None
 depends_on = None
 

@@ -1,8 +1,8 @@
 """competencies: dictionary, job competency standards, assessments (history), career targets
 and the competencies a workshop develops
 
-Revision ID: 0009_competencies
-Revises: 0010_workshop_day_actions
+Revision ID: 0010_competencies
+Revises: 0009_workshop_day_actions
 Create Date: 2026-12-02
 """
 
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "0009_competencies"
-down_revision = "0010_workshop_day_actions"
+revision = "0010_competencies"
+down_revision = "0009_workshop_day_actions"
 branch_labels = None
 depends_on = None
 

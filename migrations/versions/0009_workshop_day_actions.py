@@ -1,7 +1,7 @@
 """workshop day and the change loop: the QR check-in's walk-in queue (workshop_checkin_request),
 survey actions (survey_action) and the pulse wave's baseline (survey_wave.baseline_wave_id)
 
-Revision ID: 0010_workshop_day_actions
+Revision ID: 0009_workshop_day_actions
 Revises: 0008_certificate_numbers
 Create Date: 2026-12-02
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "0010_workshop_day_actions"
+revision = "0009_workshop_day_actions"
 down_revision = "0008_certificate_numbers"
 branch_labels = None
 depends_on = None
