@@ -87,3 +87,14 @@ def test_leader_cannot_write_a_plan_outside_their_subtree(org, client, login_as)
         f"/survei/hasil/{first.id}/rencana?unit={org.kel_a.id}", data={"actions": "x"}
     )
     assert response.status_code == 404
+
+
+def test_saving_a_plan_says_the_same_with_and_without_javascript(org, client, login_as):
+    _t, first, _second = _waves(org)
+    login_as(org.lurah_a)
+    url = f"/survei/hasil/{first.id}/rencana?unit={org.kel_a.id}"
+    data = {"focus": "Dukungan", "actions": "Rapat bulanan", "status": "rencana"}
+    with_js = client.post(url, headers=HX, data=data).get_data(as_text=True)
+    without_js = client.post(url, data=data, follow_redirects=True).get_data(as_text=True)
+    assert "Rencana aksi disimpan." in with_js and "Rencana aksi disimpan." in without_js
+    assert "Tersimpan." not in with_js

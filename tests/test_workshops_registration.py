@@ -285,6 +285,10 @@ def test_catalogue_filters_and_shareable_url(client, org, login_as):
     page = client.get("/pelatihan/?q=presentasi").get_data(as_text=True)
     assert 'value="presentasi"' in page and "<html" in page
     assert 'hx-push-url="true"' in page
+    # "All topics" submits an empty value: the URL never carries topic=None.
+    assert '<option selected value="">' in page or '<option value="" selected>' in page
+    assert 'value="None"' not in page
+    assert titles("topic=") == {"Berempati", "Teknik Presentasi"}
 
 
 def test_mandatory_participants_take_seats_then_waitlist(client, org, login_as, ws):

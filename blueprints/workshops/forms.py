@@ -67,7 +67,8 @@ class CatalogueForm(FlaskForm):
     seats = BooleanField(_l("Hanya yang masih ada kursi"))
 
     def fill_choices(self, topics, months, month_label):
-        self.topic.choices = [(None, _l("Semua topik"))] + [(t.id, t.name) for t in topics]
+        # "" (not None): the "all topics" option must not put topic=None in the URL.
+        self.topic.choices = [("", _l("Semua topik"))] + [(t.id, t.name) for t in topics]
         self.competency.choices = [("", _l("Semua jenis"))] + list(COMPETENCY_TYPES.items())
         self.month.choices = [("", _l("Semua bulan"))] + [(m, month_label(m)) for m in months]
 

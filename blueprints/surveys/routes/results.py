@@ -111,11 +111,12 @@ def save_plan(wave_id: int):
         return render_template("surveys/results.html", **context), 422
     plans.save_plan(wave, unit.id, current_user, form.data)
     db.session.commit()
+    saved = _("Rencana aksi disimpan.")  # one message, with and without JavaScript
     if is_htmx():
         context = _results_context(wave, unit)
-        response = make_response(render_template("surveys/_plan.html", saved=True, **context))
+        response = make_response(render_template("surveys/_plan.html", saved=saved, **context))
         return trigger(response, "action-plan-saved")
-    flash(_("Rencana aksi disimpan."), "success")
+    flash(saved, "success")
     return redirect(
         url_for("surveys.results", wave_id=wave.id, unit=unit.id) + "#rencana-aksi", 303
     )
