@@ -77,7 +77,7 @@ def test_scan_on_a_phone_and_the_organizer_screen_counts(browser, live_server, o
         assert box["width"] >= 300 and box["height"] >= 44, box  # thumb-sized on a phone
         assert phone.evaluate("document.documentElement.scrollWidth") <= 390
         confirm.click()
-        expect(phone.get_by_text("Anda tercatat hadir")).to_be_visible()
+        expect(phone.locator(".flash").get_by_text("Anda tercatat hadir")).to_be_visible()
         assert _attended(reg.id)
 
         # The screen polls: the count changes without a reload.
@@ -112,7 +112,7 @@ def test_check_in_without_javascript(browser, live_server, org, running):
         phone.goto("/pelatihan/hadir")
         phone.get_by_label("Kode presensi").fill(checkin.make_code(s.id, checkin.step_of()))
         phone.get_by_role("button", name="Kirim kode").click()
-        expect(phone.get_by_text("Anda tercatat hadir")).to_be_visible()
+        expect(phone.locator(".flash").get_by_text("Anda tercatat hadir")).to_be_visible()
         assert _attended(reg.id)
 
         # A stranger through the QR URL, still without JavaScript.
