@@ -272,10 +272,18 @@ def test_template_download_has_exactly_the_columns(client, org):
     sign_in(client, org.admin)
     response = client.get("/admin/impor/contoh.csv")
     first_line = response.get_data(as_text=True).lstrip("\ufeff").splitlines()[0]
-    assert (
-        first_line
-        == "nip,nama,email,unit_kode,jabatan,jenis_jabatan,golongan,status_kepegawaian,atasan_nip"
-    )
+    # Indonesian Excel reads ";" (the export helper's Indonesian mode); the importer reads both.
+    assert first_line.split(";") == [
+        "nip",
+        "nama",
+        "email",
+        "unit_kode",
+        "jabatan",
+        "jenis_jabatan",
+        "golongan",
+        "status_kepegawaian",
+        "atasan_nip",
+    ]
 
 
 # --- the CLI -------------------------------------------------------------------------------
