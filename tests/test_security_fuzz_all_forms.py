@@ -60,6 +60,8 @@ DIRECT_FORM_KEYS: dict[str, tuple[str, ...]] = {
     "confirm_clash": ("1",),  # workshops: register despite a clashing session
     "back": ("peserta",),  # workshops: return to the participant list
     "hadir": ("1", "0"),  # workshops: attendance
+    "competency": ("1", "2"),  # competencies: the competency a leader confirms a level of
+    "jabatan": ("Pelaksana", "Lurah"),  # competencies: the position a standard is for
 }
 
 # A view built by a factory instead of a class: settings_form_class() takes no argument and is
