@@ -68,7 +68,15 @@ def bulk_insert(table, rows: list[dict]) -> None:
     if db.engine.dialect.name != "postgresql":
         insert_in_chunks(table, rows, chunk=5000)
         return
-    columns = list(rows[0])
+    # COPY applies no Python-side defaults: columns the rows leave out that have a plain
+    # default (a NOT NULL column added later, say) get it here, as INSERT would give it.
+    missing = {
+        column.name: column.default.arg
+        for column in table.columns
+        if column.name not in rows[0] and column.default is not None and column.default.is_scalar
+    }
+    columns = list(rows[0]) + list(missing)
+    rows = [{**row, **missing} for row in rows] if missing else rows
     as_json = [isinstance(table.c[name].type, JSON) for name in columns]
     names = ", ".join(f'"{name}"' for name in columns)
     driver = db.session.connection().connection.driver_connection

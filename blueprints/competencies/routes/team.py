@@ -7,6 +7,7 @@ from flask_login import current_user
 from blueprints.admin.audit import audit
 from blueprints.auth.access import role_required
 from blueprints.common import htmx
+from blueprints.common.pagination import current_page
 from blueprints.competencies import gaps
 from blueprints.competencies.blueprint import bp
 from extensions import db
@@ -17,10 +18,11 @@ from extensions import db
 def team():
     sort = request.args.get("urut", "name")[:40]
     direction = "desc" if request.args.get("arah") == "desc" else "asc"
-    matrix = gaps.team_matrix(current_user, sort, direction)
-    # individual gaps read by a leader: written to the audit log like a feedback read
-    audit("competencies.team_read", None, f"halaman {matrix.page.page}", actor=current_user)
+    # Individual gaps read by a leader: written to the audit log like a feedback read. Committed
+    # before the matrix is built, so the commit does not expire the people the page shows.
+    audit("competencies.team_read", None, f"halaman {current_page()}", actor=current_user)
     db.session.commit()
+    matrix = gaps.team_matrix(current_user, sort, direction)
 
     def sort_url(key):
         flip = "desc" if matrix.sort == key and matrix.direction == "asc" else "asc"
