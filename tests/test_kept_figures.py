@@ -201,6 +201,7 @@ operations = st.lists(
 )
 @given(steps=operations)
 def test_kept_figures_equal_the_live_computation(app, steps):
+    db.session.remove()  # each example starts from a fresh session, no objects of the last one
     _empty_all_tables()
     world = World()
     today = today_wib()
