@@ -310,6 +310,19 @@ def test_mandatory_participants_take_seats_then_waitlist(client, org, login_as, 
     assert statuses(s) == [(org.staff_a1.id, "confirmed"), (org.staff_b1.id, "waitlisted")]
     kinds = set(db.session.scalars(select(Notification.kind)))
     assert {"workshops.added_confirmed", "workshops.added_waitlisted"} <= kinds
+    # Seats follow the typed order, not the database's: the later-created person typed first
+    # takes the one seat.
+    assert org.staff_b1.id > org.staff_a1.id
+    later = (utcnow() + timedelta(days=14)).replace(microsecond=0)
+    reversed_order = wf.session(ws, capacity=1, starts_at=later)
+    client.post(
+        f"/pelatihan/kelola/sesi/{reversed_order.id}/peserta/tambah",
+        data={"people": f"{org.staff_b1.email}, {org.staff_a1.nip}"},
+    )
+    assert statuses(reversed_order) == [
+        (org.staff_b1.id, "confirmed"),
+        (org.staff_a1.id, "waitlisted"),
+    ]
     # Mandatory people cannot cancel themselves.
     login_as(org.staff_a1)
     client.post(f"/pelatihan/sesi/{s.id}/batal")

@@ -48,7 +48,8 @@ def find_people(lines: str) -> tuple[list[Employee], list[str]]:
     entries = [e for e in entries if e]
     if not entries:
         return [], []
-    keys = {e.replace(" ", "").lower() for e in entries}
+    normalized = [e.replace(" ", "").lower() for e in entries]
+    keys = set(normalized)
     people = list(
         db.session.scalars(
             select(Employee).where(
@@ -57,8 +58,18 @@ def find_people(lines: str) -> tuple[list[Employee], list[str]]:
             )
         )
     )
+    # The database returns rows in any order; seats go in the order the organizer typed.
+    first_typed_at: dict[str, int] = {}
+    for index, key in enumerate(normalized):
+        first_typed_at.setdefault(key, index)
+    never = len(normalized)
+    people.sort(
+        key=lambda p: min(
+            first_typed_at.get(p.nip, never), first_typed_at.get(p.email.lower(), never)
+        )
+    )
     found = {p.nip for p in people} | {p.email.lower() for p in people}
-    missing = [e for e in entries if e.replace(" ", "").lower() not in found]
+    missing = [e for e, key in zip(entries, normalized, strict=True) if key not in found]
     return people, missing
 
 
