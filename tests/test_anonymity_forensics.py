@@ -106,8 +106,12 @@ def play(s: Scenario, after_commit) -> None:
     upward_queue = list(s.upward_order)
     for i, person in enumerate(s.survey_order):
         raw = {q.id: 1 + (i + q.id) % 5 for qs in s.t.items.values() for q in qs}
-        raw[s.t.texts[0].id] = f"Catatan nomor {i + 1}"
+        # Answers of very different lengths: a sealed row's length must not tell them apart.
+        raw[s.t.texts[0].id] = f"Catatan nomor {i + 1}" + "!" * (2 * i)
         with current_app.test_request_context():  # the draft key lives in the session
+            if i % 3 == 0:  # some people save a draft first (its row names them)
+                answering.save_draft(s.wave, person, {**raw, s.t.texts[0].id: "x" * (40 * i)})
+                commit()
             answering.submit(s.wave, person, raw)  # the route: submit, commit, mix, commit
         commit()
         mixing.mix_waiting(s.wave)
@@ -115,7 +119,7 @@ def play(s: Scenario, after_commit) -> None:
         if i % 2 and upward_queue:
             someone = upward_queue.pop(0)
             scores = {code: 1 + (i + n) % 5 for n, code in enumerate(upward.UPWARD_STATEMENTS)}
-            upward.submit(someone, scores, f"Komentar {someone.id}")
+            upward.submit(someone, scores, f"Komentar {someone.id}" + "!" * (3 * i))
             commit()
     for someone in upward_queue:
         upward.submit(someone, dict.fromkeys(upward.UPWARD_STATEMENTS, 4), "")
@@ -134,6 +138,8 @@ class State:
     participation: frozenset  # (stream, batch, employee id)
     inbox: frozenset  # (id, stream, batch)
     readable: dict  # answer id -> (stream, batch, label)
+    sealed_lengths: frozenset = frozenset()  # (stream or "draft", batch, length of the sealed text)
+    sealed_heads: frozenset = frozenset()  # the first 48 characters of every sealed text
 
 
 def read_state(execute) -> State:
@@ -154,7 +160,33 @@ def read_state(execute) -> State:
         i: ("upward", r, lid)
         for i, r, lid in execute("SELECT id, round_id, leader_id FROM upward_answer")
     }
-    return State(frozenset(participation), frozenset(inbox), readable)
+    sealed = [
+        (stream, batch, text_)
+        for stream, batch, text_ in execute("SELECT stream, batch_key, sealed FROM anonymity_inbox")
+    ]
+    sealed += [
+        ("draft", wave, text_)
+        for wave, text_ in execute("SELECT wave_id, payload FROM survey_draft")
+    ]
+    return State(
+        frozenset(participation),
+        frozenset(inbox),
+        readable,
+        frozenset((stream, batch, len(text_)) for stream, batch, text_ in sealed),
+        frozenset(text_[:48] for _stream, _batch, text_ in sealed),
+    )
+
+
+def assert_sealed_lengths_say_nothing(states: list[State]) -> None:
+    """A sealed row's length is visible (WAL frames, ``length(sealed)``, dead rows). Every sealed
+    answer and draft of one wave or round, at any moment, has the same length, so the length
+    cannot pair a readable answer with the sealed row (or draft) its author wrote."""
+    lengths = defaultdict(set)
+    for state in states:
+        for stream, batch, length in state.sealed_lengths:
+            lengths[(stream, batch)].add(length)
+    assert {key for key, seen in lengths.items() if len(seen) > 1} == set(), dict(lengths)
+    assert {stream for stream, _batch in lengths} == {"survey", "upward", "draft"}
 
 
 # --- the attacker's inference -------------------------------------------------------------------
@@ -434,6 +466,7 @@ def test_sqlite_files_never_narrow_an_answer_below_k(tmp_path):
         ]
         assert states[-1] == sql_states[-1]
         found = assert_nobody_narrowed_below_k(states, s)
+        assert_sealed_lengths_say_nothing(states)
         survey_answers = sum(len(b.answers) for b in found if b.stream == "survey")
         upward_answers = sum(len(b.answers) for b in found if b.stream == "upward")
         assert survey_answers == 13  # every survey answer mixed (units under k counted above)
@@ -454,6 +487,17 @@ def test_sqlite_files_never_narrow_an_answer_below_k(tmp_path):
         assert_page_order_says_nothing_within_a_batch(backed_up, scratch, batch_of)
         assert_freed_pages_hold_nothing(backed_up)
         assert not Path(f"{backup}-wal").exists()
+        # The padded sealed rows spill onto overflow pages, so mixing frees pages: the freed-page
+        # check above had pages to look at. The backup is written afresh (VACUUM INTO), not
+        # copied page by page: it has no freed pages at all.
+        assert freelist_pages(checkpointed) != []
+        assert freelist_pages(backed_up) == []
+        # Sealed rows and drafts deleted since (mixed, submitted) left no bytes behind, in
+        # freed pages or in the free space of the pages that held them (secure_delete).
+        deleted = set().union(*(state.sealed_heads for state in states)) - states[-1].sealed_heads
+        assert deleted
+        for blob in (images[-1], checkpointed, backed_up):
+            assert [h for h in deleted if h.encode() in blob] == []
 
         # 3. Answers still sealed (lurah B's two) are unreadable in every file and backup.
         for comment in s.held_comments:
@@ -469,11 +513,29 @@ def _pg_rows(sql: str) -> list:
     return db.session.execute(text(sql)).all()
 
 
-def assert_transaction_stamps_say_nothing(found: list[Batch]) -> None:
+PERSONAL_STAMPS = """
+    SELECT xmin::text FROM survey_participation UNION SELECT xmin::text FROM upward_participation
+    UNION SELECT xmin::text FROM employee WHERE id IN (
+        SELECT employee_id FROM survey_participation UNION
+        SELECT employee_id FROM upward_participation)
+    UNION SELECT xmax::text FROM employee WHERE id IN (
+        SELECT employee_id FROM survey_participation UNION
+        SELECT employee_id FROM upward_participation)"""
+
+
+def personal_stamps() -> set[str]:
+    """The transactions that wrote a participation row or wrote or locked (xmax) a participant's
+    employee row. Read after every commit: a later lock overwrites the xmax an earlier left."""
+    return {x for (x,) in _pg_rows(PERSONAL_STAMPS) if x != "0"}
+
+
+def assert_transaction_stamps_say_nothing(found: list[Batch], personal: set[str]) -> None:
     """xmin groups the readable rows by the transaction that wrote them: each group must be one
-    whole batch, written by no transaction that also wrote or locked a person's row, and in
-    ctid order the rows of a group follow their random ids."""
+    whole batch, written by no transaction that also wrote or locked a person's row (``personal``,
+    gathered after every commit), and in ctid order the rows of a group follow their random ids;
+    the same for the answer and score rows hanging off each response."""
     batches = {frozenset(a for a, _label in b.answers) for b in found}
+    written: set[str] = set()
     for table in ("survey_response", "upward_answer"):
         groups = defaultdict(list)
         for answer_id, xmin, _ctid in _pg_rows(
@@ -483,17 +545,23 @@ def assert_transaction_stamps_say_nothing(found: list[Batch]) -> None:
         for xmin, ids in groups.items():
             assert frozenset(ids) in batches, f"{table}: xmin {xmin} is not one whole batch"
             assert ids == sorted(ids), f"{table}: ctid order within xmin {xmin} is not random"
-    written = {x for (x,) in _pg_rows("SELECT xmin::text FROM survey_response")}
-    written |= {x for (x,) in _pg_rows("SELECT xmin::text FROM upward_answer")}
-    personal = {x for (x,) in _pg_rows("SELECT xmin::text FROM survey_participation")}
-    personal |= {x for (x,) in _pg_rows("SELECT xmin::text FROM upward_participation")}
-    # The rows of the people who took part: the submit locked them (xmax) and wrote their
-    # participation (xmin). (A mixed upward answer's foreign key stamps its *leader's* row with
-    # the mixing transaction; that names only the leader, whom the answer row names anyway.)
-    people = """SELECT xmin::text, xmax::text FROM employee WHERE id IN (
-        SELECT employee_id FROM survey_participation UNION
-        SELECT employee_id FROM upward_participation)"""
-    personal |= {x for row in _pg_rows(people) for x in row if x != "0"}
+        written |= set(groups)
+    for table, second in (("survey_answer", "question_id"), ("survey_response_score", None)):
+        groups = defaultdict(list)
+        key = f"response_id, {second}" if second else "response_id, NULL"
+        for response_id, other, xmin in _pg_rows(
+            f"SELECT {key}, xmin::text FROM {table} ORDER BY ctid"
+        ):
+            groups[xmin].append((response_id, other))
+        for xmin, keys in groups.items():
+            responses = frozenset(r for r, _o in keys)
+            assert any(responses <= batch for batch in batches), f"{table}: xmin {xmin}"
+            if second:  # written in key order: response (random id), then question
+                assert keys == sorted(keys), f"{table}: ctid order within xmin {xmin}"
+        written |= set(groups)
+    # (A mixed upward answer's foreign key stamps its *leader's* row with the mixing
+    # transaction; that names only the leader, whom the answer row names anyway. The leaders of
+    # this scenario's upward answers take part in nothing, so their rows are not in ``personal``.)
     assert written & personal == set()
 
 
@@ -502,21 +570,30 @@ def test_postgresql_stamps_and_order_never_narrow_an_answer_below_k(app):
     s = build_people()
     states = [read_state(_pg_rows)]
     before_close: list = []
+    personal: set[str] = set()
 
     def observe():
         states.append(read_state(_pg_rows))
+        personal.update(personal_stamps())
         if s.wave.status == "open":
             before_close[:] = [len(states)]
 
     play(s, observe)
     found = assert_nobody_narrowed_below_k(states, s)
+    assert_sealed_lengths_say_nothing(states)
     assert sum(len(b.answers) for b in found if b.stream == "survey") == 13
     assert sum(len(b.answers) for b in found if b.stream == "upward") == 6
     # Before closing: the batches mixed while the wave was open already stand on their own.
     assert_nobody_narrowed_below_k(states[: before_close[0]], s)
-    assert_transaction_stamps_say_nothing(found)
+    assert_transaction_stamps_say_nothing(found, personal)
     db.session.commit()
     with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        for table in ("anonymity_inbox", "survey_response", "survey_answer", "upward_answer"):
+        for table in (
+            "anonymity_inbox",
+            "survey_response",
+            "survey_answer",
+            "survey_response_score",
+            "upward_answer",
+        ):
             conn.execute(text(f"VACUUM {table}"))
-    assert_transaction_stamps_say_nothing(found)
+    assert_transaction_stamps_say_nothing(found, personal)

@@ -191,6 +191,45 @@ def test_rewrite_gives_stored_answers_new_ids_in_batches_of_k(app, org, runner):
     assert not before.nodes[org.kel_b.id].visible  # never shown before either
 
 
+def test_rewrite_gives_stored_upward_answers_new_ids_per_leader_of_k_or_more(app, org, runner):
+    """Upward answers an older version stored one submit at a time: the lurah with four answers
+    gets them back as one batch with new ids; the sekcam's two (under k=3, and an answer about
+    one leader never counts for another) go back into the inbox, sealed, padded like any."""
+    from blueprints.feedback import upward
+    from blueprints.feedback.constants import UPWARD_STATEMENTS
+    from blueprints.feedback.models import UpwardAnswer
+    from tests import factories_feedback as ff
+
+    round_ = ff.upward_round(open_=False, min_group=3, comment_min_group=3)
+    old_ids = []
+    for i, (leader, score) in enumerate(
+        [(org.lurah_a, s) for s in (1, 2, 4, 5)] + [(org.sekcam, 3)] * 2
+    ):
+        row = UpwardAnswer(
+            round_id=round_.id,
+            leader_id=leader.id,
+            comment=f"lama {i}",
+            **dict.fromkeys(UPWARD_STATEMENTS, score),
+        )
+        db.session.add(row)
+        db.session.commit()  # one row per commit, as the old submit wrote them
+        old_ids.append(row.id)
+    result = runner.invoke(args=["rewrite-anonymous"])
+    assert result.exit_code == 0 and "upward: 4 rewritten" in result.output
+    db.session.expire_all()
+    rows = db.session.execute(
+        select(UpwardAnswer.id, UpwardAnswer.leader_id, UpwardAnswer.clarity)
+    ).all()
+    assert len(rows) == 4 and not {rid for rid, _l, _s in rows} & set(old_ids)
+    assert {leader for _r, leader, _s in rows} == {org.lurah_a.id}
+    assert sorted(score for _r, _l, score in rows) == [1, 2, 4, 5]
+    sealed = db.session.scalars(select(SealedAnswer)).all()
+    assert [(row.stream, row.label) for row in sealed] == [("upward", org.sekcam.id)] * 2
+    assert {len(row.sealed) for row in sealed} == {
+        len(sealing.seal(b"k" * 32, {}, purpose=b"p", size=upward.SEALED_SIZE))
+    }
+
+
 @pytest.mark.skipif(os.name != "posix", reason="signals")
 def test_sealed_answers_open_only_with_the_instance_key(app, org):
     t, w, _everything = _sealed_wave(org, 1)

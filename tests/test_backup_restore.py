@@ -1,5 +1,5 @@
 """`flask backup`, then `flask restore` into a fresh database, gives the same data: every table has
-the same row count and the same checksum. On SQLite (online backup API) and on PostgreSQL
+the same row count and the same checksum. On SQLite (VACUUM INTO) and on PostgreSQL
 (pg_dump custom format, pg_restore)."""
 
 import hashlib

@@ -289,7 +289,9 @@ class Stream:
     group containing it (None for a top group), or is None when labels cannot be merged;
     ``open_batches()`` lists the batch keys the daily job mixes; ``stored_batches()`` and
     ``rewrite_stored(batch_key)`` serve ``flask rewrite-anonymous`` (rows stored by an older
-    version, one submit at a time, written again as one batch).
+    version, one submit at a time, written again as one batch). ``sealed_size(batch_key)`` is the
+    length every sealed answer of the batch is padded to: the longest its form allows, so that a
+    sealed row's length says nothing about the answer inside (common/sealing.py).
     """
 
     name: str
@@ -297,6 +299,7 @@ class Stream:
     lock: Callable[[int], None]
     write: Callable[[int, date, list[MixedRow]], None]
     open_batches: Callable[[], list[int]]
+    sealed_size: Callable[[int], int]
     parents: Callable[[int], Mapping[int, int | None]] | None = None
     stored_batches: Callable[[], list[int]] | None = None
     rewrite_stored: Callable[[int], int] | None = None
@@ -332,7 +335,13 @@ def _aad(stream: str, batch_key: int, row_id: str) -> bytes:
 def seal_answer(stream: str, batch_key: int, label: int, data: dict) -> None:
     """Put one answer into the inbox, sealed, in the caller's (submitting) transaction."""
     row_id = random_id()
-    token = sealing.seal(_key(), data, purpose=SEAL_PURPOSE, aad=_aad(stream, batch_key, row_id))
+    token = sealing.seal(
+        _key(),
+        data,
+        purpose=SEAL_PURPOSE,
+        aad=_aad(stream, batch_key, row_id),
+        size=STREAMS[stream].sealed_size(batch_key),
+    )
     db.session.add(
         SealedAnswer(id=row_id, stream=stream, batch_key=batch_key, label=label, sealed=token)
     )

@@ -101,13 +101,14 @@ def seed_demo(password, if_empty):
 def backup(dest):
     """Back up the database to DEST, safe while the app runs.
 
-    SQLite: SQLite's online backup API (a checked, self-contained copy). PostgreSQL: pg_dump in
+    SQLite: VACUUM INTO a fresh, checked, self-contained file (rebuilt row by row, not a page
+    copy: docs/anonymity.md). PostgreSQL: pg_dump in
     its custom format (restore with `flask restore`, i.e. pg_restore).
     """
     try:
         if db.engine.dialect.name == "sqlite":
             pages = backups.backup_sqlite(db.engine, dest)
-            click.echo(f"Backup written to {dest} ({pages} pages, SQLite online backup)")
+            click.echo(f"Backup written to {dest} ({pages} pages, SQLite VACUUM INTO)")
         else:
             backups.backup_postgres(db.engine.url, dest)
             click.echo(f"Backup written to {dest} (pg_dump, custom format)")

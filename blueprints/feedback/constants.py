@@ -88,6 +88,9 @@ GOAL_STATUSES = {
 
 # Upward feedback: statements of our own on how the direct superior guides ("bimbingan
 # kinerja", in the spirit of PermenPANRB 6/2022). Order is the order on the form.
+#: The longest upward-feedback comment, in characters (the form and the sealed size follow it).
+UPWARD_COMMENT_MAX = 2000
+
 UPWARD_STATEMENTS = {
     "clarity": _l("Atasan saya menjelaskan dengan jelas hasil kerja yang diharapkan dari saya."),
     "listening": _l("Atasan saya mendengarkan pendapat dan kesulitan saya dengan sungguh-sungguh."),

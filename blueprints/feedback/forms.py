@@ -26,7 +26,13 @@ from wtforms.validators import (
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from blueprints.common.timefmt import today_wib
-from blueprints.feedback.constants import BERAKHLAK, COMPETENCIES, LIKERT, UPWARD_STATEMENTS
+from blueprints.feedback.constants import (
+    BERAKHLAK,
+    COMPETENCIES,
+    LIKERT,
+    UPWARD_COMMENT_MAX,
+    UPWARD_STATEMENTS,
+)
 
 FOLLOW_UP_ROWS = 3
 
@@ -262,7 +268,7 @@ class GoalForm(FlaskForm):
 class UpwardForm(FlaskForm):
     comment = TextAreaField(
         _l("Komentar (opsional)"),
-        validators=[Optional(), Length(max=2000)],
+        validators=[Optional(), Length(max=UPWARD_COMMENT_MAX)],
         description=_l(
             "Komentar hanya ditampilkan bila cukup banyak rekan yang menjawab, dalam urutan acak. "
             "Jangan menulis hal yang mengungkap identitas Anda."

@@ -34,10 +34,10 @@ from blueprints.admin.audit import audit
 from blueprints.admin.settings import get_setting
 from blueprints.auth import access
 from blueprints.auth.models import Employee
-from blueprints.common import anonymity
+from blueprints.common import anonymity, sealing
 from blueprints.common.db import lock_row
 from blueprints.common.timefmt import today_wib, utcnow
-from blueprints.feedback.constants import UPWARD_STATEMENTS
+from blueprints.feedback.constants import UPWARD_COMMENT_MAX, UPWARD_STATEMENTS
 from blueprints.feedback.errors import InvalidAction
 from blueprints.feedback.models import UpwardAnswer, UpwardParticipation, UpwardRound
 from blueprints.notifications.services import notify, register_kind
@@ -184,6 +184,14 @@ def rewrite_stored(round_id: int) -> int:
     return anonymity.rewrite(STREAM, round_id, readable)
 
 
+#: Every sealed upward answer is this long: all statements scored and the longest comment.
+SEALED_SIZE = sealing.widest_plaintext(
+    {
+        "scores": dict.fromkeys(UPWARD_STATEMENTS, 5),
+        "comment": sealing.WIDEST_CHARACTER * UPWARD_COMMENT_MAX,
+    }
+)
+
 anonymity.register_stream(
     anonymity.Stream(
         name=STREAM,
@@ -191,6 +199,7 @@ anonymity.register_stream(
         lock=lambda round_id: lock_row(UpwardRound, round_id),
         write=_write_answers,
         open_batches=_open_round_ids,
+        sealed_size=lambda _round_id: SEALED_SIZE,
         parents=None,  # an answer about one leader can never count for another
         stored_batches=lambda: list(db.session.scalars(select(UpwardRound.id))),
         rewrite_stored=rewrite_stored,
@@ -263,7 +272,7 @@ def submit(user, scores: dict[str, int], comment: str) -> None:
         STREAM,
         state.round.id,
         label=state.superior.id,
-        data={"scores": scores, "comment": (comment or "").strip()},
+        data={"scores": scores, "comment": sealing.sealable_text(comment, UPWARD_COMMENT_MAX)},
     )
 
 

@@ -13,10 +13,12 @@ from sqlalchemy.exc import IntegrityError
 
 from blueprints.auth.models import Employee, Unit
 from blueprints.common.db import lock_row
+from blueprints.common.sealing import sealable_text
 from blueprints.common.timefmt import today_wib
 from blueprints.surveys import drafts, mixing
 from blueprints.surveys.access import AlreadySubmitted, SurveyError
 from blueprints.surveys.models import (
+    TEXT_ANSWER_MAX,
     SurveyDraft,
     SurveyParticipation,
     SurveyWave,
@@ -24,8 +26,6 @@ from blueprints.surveys.models import (
 )
 from blueprints.surveys.waves import is_invited, is_open_today
 from extensions import db
-
-TEXT_MAX = 2000
 
 
 @dataclass
@@ -102,7 +102,7 @@ def clean_answers(wave: SurveyWave, raw: dict) -> dict[int, int | str]:
             if 1 <= number <= 5:
                 out[q.id] = number
         else:
-            value = str(value).strip()[:TEXT_MAX]
+            value = sealable_text(str(value), TEXT_ANSWER_MAX)
             if value:
                 out[q.id] = value
     return out
@@ -130,6 +130,7 @@ def save_draft(wave: SurveyWave, employee: Employee, raw: dict) -> dict:
     payload = drafts.seal(
         drafts.session_key(wave.id, employee.id, create=True),
         {str(k): v for k, v in answers.items()},
+        size=mixing.sealed_size(wave.id),
     )
     row = db.session.get(SurveyDraft, (wave.id, employee.id))
     if row is None:

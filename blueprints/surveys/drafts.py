@@ -19,8 +19,10 @@ SESSION_KEY = "survey_draft_keys"
 PURPOSE = b"karier-survey-draft"
 
 
-def seal(key: bytes, data: dict) -> str:
-    return sealing.seal(key, data, purpose=PURPOSE)
+def seal(key: bytes, data: dict, size: int) -> str:
+    """``size``: every draft of a wave is padded to one length (``mixing.sealed_size``), or a
+    draft's length, beside the person's id, would match the answer they later submit."""
+    return sealing.seal(key, data, purpose=PURPOSE, size=size)
 
 
 def unseal(key: bytes, token: str) -> dict | None:

@@ -13,11 +13,13 @@ from datetime import date
 from flask import current_app
 from sqlalchemy import delete, insert, select
 
-from blueprints.common import anonymity
+from blueprints.common import anonymity, sealing
 from blueprints.common.db import lock_row
 from blueprints.surveys import scoring
 from blueprints.surveys.models import (
+    TEXT_ANSWER_MAX,
     SurveyAnswer,
+    SurveyQuestion,
     SurveyResponse,
     SurveyResponseScore,
     SurveyWave,
@@ -44,7 +46,7 @@ def mix_after_submit(wave: SurveyWave) -> None:
     try:
         mix_waiting(wave)
         db.session.commit()
-    except anonymity.MixConflict as exc:
+    except Exception as exc:  # noqa: BLE001 - any failure (a conflict, a lock timeout) waits
         db.session.rollback()
         current_app.logger.warning("survey %s: mixing after submit failed: %s", wave.id, exc)
 
@@ -114,6 +116,22 @@ def _write(wave_id: int, day: date, rows: list[anonymity.MixedRow]) -> None:
     scoring.score_responses(db.session.get(SurveyWave, wave_id))
 
 
+def sealed_size(wave_id: int) -> int:
+    """The bytes every sealed response (and draft) of the wave is padded to: the response with
+    every question answered as widely as the form allows."""
+    wave = db.session.get(SurveyWave, wave_id)
+    kinds = db.session.execute(
+        select(SurveyQuestion.id, SurveyQuestion.kind).where(
+            SurveyQuestion.instrument_id == wave.instrument_id
+        )
+    ).all()
+    widest = {
+        str(qid): 5 if kind == "likert" else sealing.WIDEST_CHARACTER * TEXT_ANSWER_MAX
+        for qid, kind in kinds
+    }
+    return sealing.widest_plaintext({"answers": widest})
+
+
 def _threshold(wave_id: int) -> int:
     return db.session.get(SurveyWave, wave_id).min_group
 
@@ -139,6 +157,7 @@ anonymity.register_stream(
         lock=lambda wave_id: lock_row(SurveyWave, wave_id),
         write=_write,
         open_batches=_open_wave_ids,
+        sealed_size=sealed_size,
         parents=_parents,
         stored_batches=_stored_wave_ids,
         rewrite_stored=lambda wave_id: rewrite_stored(db.session.get(SurveyWave, wave_id)),

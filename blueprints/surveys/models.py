@@ -35,6 +35,8 @@ from extensions import db
 
 CONSTRUCTS = ("readiness", "resistance", "other")
 QUESTION_KINDS = ("likert", "text")
+#: The longest free-text answer, in characters (the answer form and the sealed size follow it).
+TEXT_ANSWER_MAX = 2000
 WAVE_STATUSES = ("draft", "open", "closed")
 PLAN_STATUSES = ("rencana", "berjalan", "selesai")
 ACTION_STATUSES = ("rencana", "berjalan", "selesai", "batal")
