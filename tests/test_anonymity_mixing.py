@@ -214,6 +214,20 @@ def test_rewrite_gives_stored_upward_answers_new_ids_per_leader_of_k_or_more(app
         db.session.add(row)
         db.session.commit()  # one row per commit, as the old submit wrote them
         old_ids.append(row.id)
+    # An answer an older version left waiting, sealed without padding (its length is its own).
+    old_row = anonymity.random_id()
+    old_token = sealing.seal(
+        sealing.instance_key(current_app.config),
+        {"scores": dict.fromkeys(UPWARD_STATEMENTS, 2), "comment": "menunggu"},
+        purpose=anonymity.SEAL_PURPOSE,
+        aad=f"upward:{round_.id}:{old_row}".encode(),
+    )
+    db.session.add(
+        SealedAnswer(
+            id=old_row, stream="upward", batch_key=round_.id, label=org.lurah_b.id, sealed=old_token
+        )
+    )
+    db.session.commit()
     result = runner.invoke(args=["rewrite-anonymous"])
     assert result.exit_code == 0 and "upward: 4 rewritten" in result.output
     db.session.expire_all()
@@ -224,10 +238,18 @@ def test_rewrite_gives_stored_upward_answers_new_ids_per_leader_of_k_or_more(app
     assert {leader for _r, leader, _s in rows} == {org.lurah_a.id}
     assert sorted(score for _r, _l, score in rows) == [1, 2, 4, 5]
     sealed = db.session.scalars(select(SealedAnswer)).all()
-    assert [(row.stream, row.label) for row in sealed] == [("upward", org.sekcam.id)] * 2
-    assert {len(row.sealed) for row in sealed} == {
-        len(sealing.seal(b"k" * 32, {}, purpose=b"p", size=upward.SEALED_SIZE))
-    }
+    assert sorted(row.label for row in sealed) == sorted([org.sekcam.id] * 2 + [org.lurah_b.id])
+    padded = len(sealing.seal(b"k" * 32, {}, purpose=b"p", size=upward.SEALED_SIZE))
+    assert {len(row.sealed) for row in sealed} == {padded} and len(old_token) < padded
+    # The old row was sealed again in place, padded, and still opens to the same answer.
+    waiting = db.session.get(SealedAnswer, old_row)
+    data = sealing.unseal(
+        sealing.instance_key(current_app.config),
+        waiting.sealed,
+        purpose=anonymity.SEAL_PURPOSE,
+        aad=f"upward:{round_.id}:{old_row}".encode(),
+    )
+    assert data == {"scores": dict.fromkeys(UPWARD_STATEMENTS, 2), "comment": "menunggu"}
 
 
 @pytest.mark.skipif(os.name != "posix", reason="signals")

@@ -469,7 +469,8 @@ def rewrite(
 
 def rewrite_all_stored() -> dict[str, int]:
     """``flask rewrite-anonymous``: every stream's stored batches written again (per batch, one
-    transaction each). Returns the answers rewritten per stream."""
+    transaction each), and the answers waiting sealed padded to their batch's one length.
+    Returns the answers rewritten per stream."""
     done: dict[str, int] = {}
     for name, stream in STREAMS.items():
         done[name] = 0
@@ -478,7 +479,25 @@ def rewrite_all_stored() -> dict[str, int]:
         for batch_key in stream.stored_batches():
             done[name] += stream.rewrite_stored(batch_key)
             db.session.commit()
+    reseal_waiting()
+    db.session.commit()
     return done
+
+
+def reseal_waiting() -> int:
+    """Seal every waiting answer again, padded to its batch's ``sealed_size``: rows sealed by a
+    version that did not pad have the length of the answer inside. All rows are rewritten in
+    one transaction; those this instance's key does not open are left as they are."""
+    key, resealed = _key(), 0
+    for row in db.session.scalars(select(SealedAnswer).order_by(SealedAnswer.id)):
+        aad = _aad(row.stream, row.batch_key, row.id)
+        data = sealing.unseal(key, row.sealed, purpose=SEAL_PURPOSE, aad=aad)
+        if data is None or row.stream not in STREAMS:
+            continue
+        size = STREAMS[row.stream].sealed_size(row.batch_key)
+        row.sealed = sealing.seal(key, data, purpose=SEAL_PURPOSE, aad=aad, size=size)
+        resealed += 1
+    return resealed
 
 
 def final_labels(
