@@ -7,9 +7,11 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from blueprints.common.timefmt import today_wib
+from blueprints.common.timefmt import to_wib, today_wib, utcnow
 from blueprints.surveys.models import SurveyAction
-from blueprints.workshops.models import WorkshopSession
+from blueprints.workshops import checkin
+from blueprints.workshops.ledger import jp_for_year
+from blueprints.workshops.models import Registration, WorkshopSession
 from extensions import db
 from tests import factories_surveys as fs
 from tests import factories_workshops as wf
@@ -220,3 +222,112 @@ def test_an_action_links_a_session_or_schedules_a_sosialisasi(client, org, login
     assert briefing.workshop.learning_kind == "sosialisasi"
     assert (briefing.status, briefing.jp_credited, briefing.capacity) == ("published", 0, 25)
     assert [p.id for p in briefing.workshop.organizers] == [org.lurah_a.id]
+
+
+def _briefing(client, action, day, **changes):
+    data = {
+        "day": day.isoformat(),
+        "start_time": "09:00",
+        "end_time": "10:30",
+        "venue": "Aula Kelurahan",
+        "capacity": "25",
+        "jp": "2",
+    }
+    data.update(changes)
+    return client.post(f"/survei/aksi/{action.id}/sosialisasi", data=data)
+
+
+def test_the_leader_takes_attendance_at_the_sosialisasi_they_scheduled(client, org, login_as, wave):
+    """The leader holds no organizer role, yet is the briefing's only organizer: they open its
+    participant list and QR screen, add people and record attendance; JP follows."""
+    t, w = wave
+    login_as(org.lurah_a)
+    client.post(f"/survei/hasil/{w.id}/aksi?unit={org.kel_a.id}", data=_data(t, org.staff_a1))
+    [action] = _actions()
+    scheduled = _briefing(client, action, today_wib() + timedelta(days=5))
+    assert scheduled.status_code == 303
+    [action] = _actions()
+    s = db.session.get(WorkshopSession, action.session_id)
+    assert "organizer" not in org.lurah_a.stored_roles
+    show = client.get(scheduled.location).text
+    assert f'href="/pelatihan/kelola/sesi/{s.id}/peserta"' in show
+
+    page = client.get(f"/pelatihan/kelola/sesi/{s.id}/peserta")
+    assert page.status_code == 200
+    # The way back is the session page: the programme pages stay with organizers.
+    assert f'<p class="breadcrumb"><a href="/pelatihan/sesi/{s.id}">' in page.text
+    assert client.get(f"/pelatihan/kelola/program/{s.workshop_id}").status_code == 403
+    added = client.post(
+        f"/pelatihan/kelola/sesi/{s.id}/peserta/tambah",
+        data={"people": f"{org.staff_a1.nip}\n{org.staff_a2.nip}"},
+    )
+    assert added.status_code == 303
+    regs = {
+        r.employee_id: r
+        for r in db.session.scalars(select(Registration).where(Registration.session_id == s.id))
+    }
+    assert {r.status for r in regs.values()} == {"confirmed"} and len(regs) == 2
+
+    # The day comes: the briefing is under way.
+    s.starts_at = (utcnow() - timedelta(minutes=30)).replace(microsecond=0)
+    s.ends_at = s.starts_at + timedelta(minutes=90)
+    db.session.commit()
+    year = to_wib(s.starts_at).year
+    marked = client.post(
+        f"/pelatihan/kelola/pendaftaran/{regs[org.staff_a1.id].id}/kehadiran", data={"hadir": "1"}
+    )
+    assert marked.status_code == 303
+    screen = client.get(f"/pelatihan/kelola/sesi/{s.id}/presensi")
+    assert screen.status_code == 200 and "<svg" in screen.text
+    walk_in = client.post(
+        f"/pelatihan/kelola/sesi/{s.id}/peserta/walk-in", data={"person": org.staff_b1.nip}
+    )
+    assert walk_in.status_code == 303
+    assert client.get(f"/pelatihan/kelola/sesi/{s.id}/daftar-hadir.pdf").status_code == 200
+
+    login_as(org.staff_a2)  # the other participant checks in with the QR code
+    token = checkin.make_token(s.id, checkin.step_of())
+    assert client.post(f"/pelatihan/hadir/{s.id}/{token}").status_code == 303
+
+    db.session.expire_all()
+    assert jp_for_year(org.staff_a1, year) == 2
+    assert jp_for_year(org.staff_a2, year) == 2
+    assert jp_for_year(org.staff_b1, year) == 2
+    assert jp_for_year(org.staff_sek, year) == 0
+
+
+def test_a_briefing_without_jp_records_attendance_and_no_jp(client, org, login_as, wave):
+    t, w = wave
+    login_as(org.lurah_a)
+    client.post(f"/survei/hasil/{w.id}/aksi?unit={org.kel_a.id}", data=_data(t, org.staff_a1))
+    [action] = _actions()
+    assert _briefing(client, action, today_wib() + timedelta(days=5), jp="0").status_code == 303
+    s = db.session.get(WorkshopSession, _actions()[0].session_id)
+    reg = wf.registration(s, org.staff_a1)
+    s.starts_at = (utcnow() - timedelta(minutes=30)).replace(microsecond=0)
+    s.ends_at = s.starts_at + timedelta(minutes=90)
+    db.session.commit()
+    marked = client.post(f"/pelatihan/kelola/pendaftaran/{reg.id}/kehadiran", data={"hadir": "1"})
+    assert marked.status_code == 303
+    db.session.expire_all()
+    assert db.session.get(Registration, reg.id).attended is True
+    assert jp_for_year(org.staff_a1, to_wib(s.starts_at).year) == 0
+
+
+def test_only_the_briefings_own_leader_manages_it(client, org, login_as, wave):
+    t, w = wave
+    login_as(org.lurah_a)
+    client.post(f"/survei/hasil/{w.id}/aksi?unit={org.kel_a.id}", data=_data(t, org.staff_a1))
+    [action] = _actions()
+    _briefing(client, action, today_wib() + timedelta(days=5))
+    s = db.session.get(WorkshopSession, _actions()[0].session_id)
+    reg = wf.registration(s, org.staff_a1)
+    for person in (org.lurah_b, org.camat, org.organizer, org.admin, org.staff_a1):
+        login_as(person)
+        assert client.get(f"/pelatihan/kelola/sesi/{s.id}/peserta").status_code == 403
+        assert client.get(f"/pelatihan/kelola/sesi/{s.id}/presensi").status_code == 403
+        refused = client.post(
+            f"/pelatihan/kelola/pendaftaran/{reg.id}/kehadiran", data={"hadir": "1"}
+        )
+        assert refused.status_code == 403, person.name
+        assert 'href="/pelatihan/kelola/sesi/' not in client.get(f"/pelatihan/sesi/{s.id}").text

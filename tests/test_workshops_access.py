@@ -226,3 +226,89 @@ def test_topics_are_managed_by_admins(client, org, login_as):
     assert client.post("/pelatihan/topik", data={"name": "Empati"}).status_code == 303
     assert client.post("/pelatihan/topik", data={"name": "Empati"}).status_code == 422
     assert "Empati" in client.get("/pelatihan/topik").get_data(as_text=True)
+
+
+# --- a sosialisasi: the leader who holds it manages its sessions -----------------------------
+SESSION_GETS = [
+    "/pelatihan/kelola/sesi/{s}/peserta",
+    "/pelatihan/kelola/sesi/{s}/peserta.csv",
+    "/pelatihan/kelola/sesi/{s}/peserta.xlsx",
+    "/pelatihan/kelola/sesi/{s}/laporan",
+    "/pelatihan/kelola/sesi/{s}/presensi",
+    "/pelatihan/kelola/sesi/{s}/ubah",
+    "/pelatihan/kelola/sesi/{s}/daftar-hadir.pdf",
+    "/pelatihan/kelola/sesi/{s}/rekap-kehadiran.xlsx",
+]
+PROGRAMME_GETS = [
+    "/pelatihan/kelola",
+    "/pelatihan/kelola/program/baru",
+    "/pelatihan/kelola/program/{w}",
+    "/pelatihan/kelola/program/{w}/ubah",
+    "/pelatihan/kelola/program/{w}/sesi/baru",
+    "/pelatihan/kelola/eksternal",
+]
+
+
+def _statuses(client, urls, w, s):
+    return {url: client.get(url.format(w=w.id, s=s.id)).status_code for url in urls}
+
+
+def _forget_roles():
+    """Requests in a test share one app context: forget who led what (a head just changed)."""
+    from flask import g
+
+    g.pop("access_cache", None)
+
+
+def test_the_leader_listed_on_a_sosialisasi_manages_its_sessions_not_the_programmes(
+    client, org, login_as
+):
+    briefing = wf.workshop(org.lurah_a, "Sosialisasi Layanan Daring", learning_kind="sosialisasi")
+    s = wf.session(briefing, starts_at=utcnow() - timedelta(minutes=10))
+    r = wf.registration(s, org.staff_a1)
+    login_as(org.lurah_a)
+    assert set(_statuses(client, SESSION_GETS, briefing, s).values()) == {200}
+    assert set(_statuses(client, PROGRAMME_GETS, briefing, s).values()) == {403}
+    marked = client.post(
+        f"/pelatihan/kelola/pendaftaran/{r.id}/kehadiran", data={"hadir": "1"}, headers=HX
+    )
+    assert marked.status_code == 200
+    edit = client.get(f"/pelatihan/kelola/sesi/{s.id}/ubah").text
+    assert f'href="/pelatihan/kelola/program/{briefing.id}"' not in edit
+    done = client.post(f"/pelatihan/kelola/sesi/{s.id}/status/complete")
+    assert done.status_code == 303
+    assert done.location.endswith(f"/pelatihan/kelola/sesi/{s.id}/peserta")
+    db.session.expire_all()
+    assert db.session.get(Registration, r.id).attended is True
+    assert db.session.get(WorkshopSession, s.id).status == "completed"
+    assert client.get(f"/pelatihan/sertifikat/{r.id}.pdf").status_code == 200
+
+
+def test_the_sosialisasi_rule_needs_the_kind_the_listing_and_a_leader_or_admin(
+    client, org, login_as
+):
+    training = wf.workshop(org.lurah_a, "Pelatihan Biasa")  # a leader listed on a training
+    s_training = wf.session(training)
+    login_as(org.lurah_a)
+    assert set(_statuses(client, SESSION_GETS, training, s_training).values()) == {403}
+
+    briefing = wf.workshop(org.staff_a1, "Sosialisasi Staf", learning_kind="sosialisasi")
+    s_briefing = wf.session(briefing)
+    login_as(org.staff_a1)  # listed, but neither a leader nor an admin
+    assert set(_statuses(client, SESSION_GETS, briefing, s_briefing).values()) == {403}
+    login_as(org.lurah_b)  # a leader, not listed
+    assert set(_statuses(client, SESSION_GETS, briefing, s_briefing).values()) == {403}
+
+    by_admin = wf.workshop(org.admin, "Sosialisasi Admin", learning_kind="sosialisasi")
+    s_admin = wf.session(by_admin)
+    login_as(org.admin)  # an admin who scheduled a briefing from a survey action
+    assert set(_statuses(client, SESSION_GETS, by_admin, s_admin).values()) == {200}
+
+    mine = wf.workshop(org.lurah_a, "Sosialisasi Lurah", learning_kind="sosialisasi")
+    s_mine = wf.session(mine)
+    login_as(org.lurah_a)
+    assert client.get(f"/pelatihan/kelola/sesi/{s_mine.id}/peserta").status_code == 200
+    org.kel_a.head_id = org.staff_a2.id  # no longer heads a unit: no longer manages it
+    db.session.commit()
+    _forget_roles()
+    assert set(_statuses(client, SESSION_GETS, mine, s_mine).values()) == {403}

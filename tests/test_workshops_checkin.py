@@ -2,17 +2,19 @@
 the organizer's live count, and JP/certificates following as for manual attendance."""
 
 import re
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pytest
 from sqlalchemy import func, select
 
 from blueprints.admin.models import AuditEntry
-from blueprints.admin.settings import set_setting
-from blueprints.common.timefmt import today_wib, utcnow
+from blueprints.admin.settings import get_setting, set_setting
+from blueprints.common.refusals import Refused
+from blueprints.common.timefmt import today_wib, utcnow, wib_to_utc
 from blueprints.workshops import checkin
 from blueprints.workshops.ledger import jp_for_year
 from blueprints.workshops.models import CheckinRequest, Registration
+from blueprints.workshops.rules import session_day_begun
 from extensions import db
 from tests import factories_workshops as wf
 from tests.conftest import HX
@@ -119,25 +121,116 @@ def test_a_forged_token_is_refused(client, org, login_as, running):
     assert not _attended(reg.id)
 
 
+def _wib(day, hour, minute=0):
+    return wib_to_utc(day, time(hour, minute))
+
+
 def test_outside_the_window_is_refused_and_the_window_is_a_setting(client, org, login_as, running):
-    s, reg = running
-    later = wf.session(s.workshop, starts_at=utcnow() + timedelta(hours=2), hours=2)
-    early = wf.registration(later, org.staff_a2)
+    """Independent of the time of day: over HTTP only sessions far from now (days ahead, or
+    ended hours ago); the minutes before the start at fixed WIB times, through the services
+    the views call (they take ``now``)."""
+    s, _reg = running
     login_as(org.staff_a2)
+    later = wf.session(s.workshop, starts_at=(utcnow() + timedelta(days=2)).replace(microsecond=0))
+    early = wf.registration(later, org.staff_a2)
     refused = client.post(_scan_path(later))
     assert refused.status_code == 422
     assert "Presensi sesi ini dibuka" in refused.text
     assert not _attended(early.id)
 
-    set_setting("checkin_opens_before_minutes", 180)  # an admin widens the window
-    db.session.commit()
-    assert client.post(_scan_path(later)).status_code == 303
-    assert _attended(early.id)
-
     ended = wf.session(s.workshop, starts_at=utcnow() - timedelta(hours=5), hours=2)
     late = wf.registration(ended, org.staff_a2)
     assert client.post(_scan_path(ended)).status_code == 422
     assert not _attended(late.id)
+    set_setting("checkin_closes_after_minutes", 240)  # an admin keeps it open 4 hours longer
+    db.session.commit()
+    assert client.post(_scan_path(ended)).status_code == 303
+    assert _attended(late.id)
+
+    day = today_wib() + timedelta(days=3)
+    at_ten = wf.session(s.workshop, starts_at=_wib(day, 10), hours=2)
+    reg = wf.registration(at_ten, org.staff_a2)
+    eight = _wib(day, 8)  # two hours before: closed by default
+    token = checkin.make_token(at_ten.id, checkin.step_of(eight))
+    with pytest.raises(Refused, match="Presensi sesi ini dibuka"):
+        checkin.check_in(at_ten, org.staff_a2, eight)
+    set_setting("checkin_opens_before_minutes", 180)  # an admin widens the window
+    db.session.commit()
+    checkin.verify_token(at_ten.id, token, eight)
+    assert checkin.check_in(at_ten, org.staff_a2, eight).kind == "present"
+    db.session.commit()
+    assert _attended(reg.id)
+
+
+def test_the_window_opens_30_minutes_before_by_default_and_closes_after_the_setting(org):
+    assert get_setting("checkin_opens_before_minutes") == 30
+    assert get_setting("checkin_closes_after_minutes") == 0
+    day = today_wib() + timedelta(days=3)
+    s = wf.session(wf.workshop(org.organizer), starts_at=_wib(day, 10), hours=2)
+    second = timedelta(seconds=1)
+    assert checkin.window(s) == (_wib(day, 9, 30), _wib(day, 12))
+    assert not checkin.is_open(s, _wib(day, 9, 30) - second)
+    assert checkin.is_open(s, _wib(day, 9, 30))
+    assert checkin.is_open(s, _wib(day, 12))
+    assert not checkin.is_open(s, _wib(day, 12) + second)
+
+    set_setting("checkin_closes_after_minutes", 15)
+    db.session.commit()
+    assert checkin.window(s) == (_wib(day, 9, 30), _wib(day, 12, 15))
+    assert checkin.is_open(s, _wib(day, 12, 15))
+    assert not checkin.is_open(s, _wib(day, 12, 15) + second)
+    assert [x.id for x in checkin.sessions_open_now(_wib(day, 12, 10))] == [s.id]
+    assert checkin.sessions_open_now(_wib(day, 12, 16)) == []
+
+
+def test_a_session_just_after_midnight_opens_for_check_in_at_midnight(org):
+    """00.10 WIB: 30 minutes before is 23.40 the evening before, when its attendance is not
+    recorded yet. The window waits for 00.00 WIB: no scan passes it only to be refused."""
+    day = today_wib() + timedelta(days=3)
+    s = wf.session(wf.workshop(org.organizer), starts_at=_wib(day, 0, 10), hours=2, jp=2)
+    reg = wf.registration(s, org.staff_a1)
+    evening = _wib(day - timedelta(days=1), 23, 50)
+    midnight = _wib(day, 0)
+    assert checkin.window(s) == (midnight, _wib(day, 2, 10))
+    assert not checkin.is_open(s, evening)
+    assert not session_day_begun(s, evening)
+
+    for person in (org.staff_a1, org.staff_b1):  # registered, and a stranger for the queue
+        with pytest.raises(Refused, match="Presensi sesi ini dibuka"):
+            checkin.check_in(s, person, evening)
+    code = checkin.make_code(s.id, checkin.step_of(evening))
+    assert checkin.sessions_open_now(evening) == []
+    with pytest.raises(Refused):
+        checkin.session_for_code(code, org.staff_a1, evening)
+    assert not _attended(reg.id)
+    assert db.session.scalar(select(func.count(CheckinRequest.id))) == 0
+
+    at_midnight = checkin.make_code(s.id, checkin.step_of(midnight))
+    assert checkin.session_for_code(at_midnight, org.staff_a1, midnight).id == s.id
+    assert checkin.check_in(s, org.staff_a1, midnight).kind == "present"
+    assert checkin.check_in(s, org.staff_b1, midnight).kind == "queued"
+    db.session.commit()
+    assert _attended(reg.id)
+
+
+def test_whenever_check_in_is_open_attendance_is_recorded(org):
+    """The window and the attendance rule agree for any start time and any setting."""
+    ws = wf.workshop(org.organizer)
+    day = today_wib() + timedelta(days=3)
+    step = timedelta(minutes=10)
+    for before in (0, 30, 180, 1440):
+        set_setting("checkin_opens_before_minutes", before)
+        db.session.commit()
+        for hour, minute in ((0, 0), (0, 10), (0, 29), (0, 30), (1, 0), (10, 0), (23, 50)):
+            starts = _wib(day, hour, minute)
+            s = wf.session(ws, starts_at=starts, hours=1)
+            opens, closes = checkin.window(s)
+            assert opens == max(starts - timedelta(minutes=before), _wib(day, 0))
+            now = opens - timedelta(days=1)
+            while now <= closes + step:
+                if checkin.is_open(s, now):
+                    assert session_day_begun(s, now), (before, hour, minute, now)
+                now += step
 
 
 def test_a_stranger_lands_in_the_walk_in_queue_the_organizer_decides(

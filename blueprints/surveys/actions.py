@@ -131,7 +131,11 @@ def save_action(
 
 def schedule_briefing(action: SurveyAction, user, data: dict) -> WorkshopSession:
     """A sosialisasi the leader holds: a workshop of that kind with one published session
-    (JP as given; 0 means it earns none), organised by the leader, linked to the action."""
+    (JP as given; 0 means it earns none), organised by the leader, linked to the action.
+
+    Listed as its organizer, the leader (or the admin who scheduled it) manages its session
+    without holding the organizer role: participant list, attendance, walk-ins and the QR
+    check-in screen (workshops.access, the session rule for a sosialisasi)."""
     if not can_edit_actions(user, action.unit_id):
         abort(403)
     starts_at, ends_at = data["starts_at"], data["ends_at"]

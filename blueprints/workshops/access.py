@@ -17,15 +17,27 @@ from blueprints.workshops.models import (
 )
 from extensions import db
 
+# Who manages a session (its participant list, attendance, walk-ins, the QR check-in screen,
+# the daftar hadir and recap, its report, editing, completing or cancelling it):
+# - the workshop's own organizers who hold the stored organizer role (the training office);
+# - for a sosialisasi, the briefing a leader holds (surveys.actions.schedule_briefing lists
+#   whoever scheduled it as its organizer), also its listed organizers who are leaders or
+#   admins, the roles that may schedule one (surveys.actions.can_edit_actions). They hold no
+#   organizer role, and their briefing would otherwise have nobody to take attendance.
+# The programme pages (creating and editing workshops, adding sessions, the organizer's
+# overview, the external-learning queue) stay with the organizer role alone.
+BRIEFING_KIND = "sosialisasi"
+BRIEFING_HOLDER_ROLES = ("leader", "admin")
+# The route gate of the session-management views: role_required(*SESSION_MANAGER_ROLES);
+# get_managed_session_or_404 then decides per session.
+SESSION_MANAGER_ROLES = ("organizer", *BRIEFING_HOLDER_ROLES)
+
 
 def is_organizer(user) -> bool:
     return has_role(user, "organizer")
 
 
-def organizes(user, workshop_id: int) -> bool:
-    """The user holds the organizer role and is one of this workshop's organizers."""
-    if not is_organizer(user):
-        return False
+def _listed(user, workshop_id: int) -> bool:
     return bool(
         db.session.scalar(
             select(
@@ -36,6 +48,26 @@ def organizes(user, workshop_id: int) -> bool:
             )
         )
     )
+
+
+def organizes(user, workshop_id: int) -> bool:
+    """The user holds the organizer role and is one of this workshop's organizers (the
+    programme pages)."""
+    return is_organizer(user) and _listed(user, workshop_id)
+
+
+def _role_manages_sessions(user, workshop: Workshop) -> bool:
+    """The role half of the session rule above; the caller checks the listing."""
+    if is_organizer(user):
+        return True
+    return workshop.learning_kind == BRIEFING_KIND and any(
+        has_role(user, role) for role in BRIEFING_HOLDER_ROLES
+    )
+
+
+def manages_sessions_of(user, workshop: Workshop) -> bool:
+    """The session rule above, for a workshop whose organizers are not loaded."""
+    return _role_manages_sessions(user, workshop) and _listed(user, workshop.id)
 
 
 def get_managed_workshop_or_404(workshop_id: int, user) -> Workshop:
@@ -55,7 +87,7 @@ def get_managed_session_or_404(session_id: int, user) -> WorkshopSession:
     ).first()
     if session is None:
         abort(404)
-    if not organizes(user, session.workshop_id):
+    if not manages_sessions_of(user, session.workshop):
         abort(403)
     return session
 
@@ -94,7 +126,14 @@ def get_visible_workshop_or_404(workshop_id: int, user) -> Workshop:
 
 
 def can_manage(user, session: WorkshopSession) -> bool:
-    return is_organizer(user) and any(p.id == user.id for p in session.workshop.organizers)
+    """The session rule above, on a session whose workshop's organizers are (or may be) loaded."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    workshop = session.workshop
+    if not (is_organizer(user) or workshop.learning_kind == BRIEFING_KIND):
+        return False  # most people, most workshops: without loading the organizers
+    listed = any(p.id == user.id for p in workshop.organizers)
+    return listed and _role_manages_sessions(user, workshop)
 
 
 _LOOK_IT_UP = object()

@@ -4,15 +4,18 @@ code, and the PDF."""
 from __future__ import annotations
 
 import secrets
+from datetime import date
 
-from flask import abort
+from flask import abort, current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from blueprints.common.timefmt import to_wib, today_wib
-from blueprints.workshops.access import organizes
+from blueprints.workshops.access import manages_sessions_of
 from blueprints.workshops.documents import (
+    NumberingError,
     format_number,
     rank_label,
     text_setting,
@@ -29,7 +32,7 @@ from extensions import db
 
 
 def get_certificate_registration_or_404(registration_id: int, user) -> Registration:
-    """The attendee themself, or an organizer of the workshop."""
+    """The attendee themself, or a manager of the session (access.manages_sessions_of)."""
     registration = db.session.scalars(
         select(Registration)
         .where(Registration.id == registration_id)
@@ -40,8 +43,8 @@ def get_certificate_registration_or_404(registration_id: int, user) -> Registrat
     ).first()
     if registration is None:
         abort(404)
-    if registration.employee_id != user.id and not organizes(
-        user, registration.session.workshop_id
+    if registration.employee_id != user.id and not manages_sessions_of(
+        user, registration.session.workshop
     ):
         abort(404)
     if not certificate_allowed(registration):
@@ -49,28 +52,32 @@ def get_certificate_registration_or_404(registration_id: int, user) -> Registrat
     return registration
 
 
-def issue_certificate(registration: Registration) -> Certificate:
-    """Issued once per attendance; later downloads reuse the same certificate.
+def issue_certificate(registration: Registration, today: date | None = None) -> Certificate:
+    """Issued once per attendance; later downloads reuse the same certificate. ``today``: the
+    WIB date of issue, which picks the year's sequence (default: today).
 
     The number comes from the year's counter row, incremented by one UPDATE in the issuing
     transaction (the row lock on PostgreSQL, the database write lock on SQLite, so that
     concurrent issuers queue there: call this before any other write of the transaction). A
     concurrent first download of the same attendance rolls back to the savepoint, counter
-    included, so numbers stay gapless."""
+    included, so numbers stay gapless. A number already on another certificate (a counter out of
+    step with the certificates) is refused with NumberingError, which the view answers."""
     existing = _certificate_of(registration.id)
     if existing is not None:
         return existing
     session = registration.session
     employee = registration.employee
-    issued_on = today_wib()
+    issued_on = today or today_wib()
     signatory = workshop_signatory(session.workshop)
+    number = None
     try:
         with db.session.begin_nested():
             seq = _next_number(issued_on.year)
+            number = format_number(seq, issued_on.year)
             certificate = Certificate(
                 registration_id=registration.id,
                 code=secrets.token_urlsafe(18),
-                number=format_number(seq, issued_on.year),
+                number=number,
                 number_year=issued_on.year,
                 number_seq=seq,
                 holder_name=employee.name,
@@ -90,10 +97,25 @@ def issue_certificate(registration: Registration) -> Certificate:
             )
             db.session.add(certificate)
             db.session.flush()
-    except IntegrityError:  # a concurrent download issued it first
-        return db.session.scalars(
-            select(Certificate).where(Certificate.registration_id == registration.id)
-        ).one()
+    except IntegrityError as error:
+        existing = _certificate_of(registration.id)
+        if existing is not None:  # a concurrent download issued it first
+            return existing
+        # Not this attendance's certificate: the number (or the year's sequence number) is on
+        # another one. Refused, and the savepoint rolled back the counter too.
+        current_app.logger.error(
+            "certificate number %s of registration %s taken: %s",
+            number,
+            registration.id,
+            getattr(error, "orig", error),
+        )
+        raise NumberingError(
+            _l(
+                "Sertifikat belum dapat diterbitkan: nomor %(number)s sudah dipakai sertifikat "
+                "lain. Minta admin memeriksa pola nomor di Pengaturan dokumen.",
+                number=number or "",
+            )
+        ) from None
     return certificate
 
 

@@ -34,7 +34,7 @@ from blueprints.notifications.services import notify
 from blueprints.workshops.access import get_managed_session_or_404
 from blueprints.workshops.attendance import add_walk_in, record_attendance
 from blueprints.workshops.models import CheckinRequest, Registration, WorkshopSession
-from blueprints.workshops.rules import resolve_now, when_text
+from blueprints.workshops.rules import attendance_opens_at, resolve_now, when_text
 from blueprints.workshops.seats import registration_of
 from extensions import db
 
@@ -46,16 +46,38 @@ OPEN_STATUSES = ("published", "completed")
 
 
 # --- the window -------------------------------------------------------------------------------
-def window(session: WorkshopSession) -> tuple[datetime, datetime]:
+def _margins() -> tuple[timedelta, timedelta]:
+    """The settings: minutes before the start and after the end (defaults: 30 and 0)."""
+    return (
+        timedelta(minutes=get_setting("checkin_opens_before_minutes")),
+        timedelta(minutes=get_setting("checkin_closes_after_minutes")),
+    )
+
+
+def window(
+    session: WorkshopSession, margins: tuple[timedelta, timedelta] | None = None
+) -> tuple[datetime, datetime]:
     """[opens, closes] of self check-in: from the setting's minutes before the start to the
-    setting's minutes after the end (defaults: 30 before, 0 after)."""
-    before = timedelta(minutes=get_setting("checkin_opens_before_minutes"))
-    after = timedelta(minutes=get_setting("checkin_closes_after_minutes"))
-    return as_utc(session.starts_at) - before, as_utc(session.ends_at) + after
+    setting's minutes after the end, but never before the session's day begins in WIB.
+
+    Why the day, and not the other way round (attendance from the window's opening): an office
+    keeps attendance per day of the event. The daftar hadir and the SIASN history carry the
+    session's date, and the organizer's list takes marks from that day on
+    (rules.attendance_opens_at, the one rule). A window opening the evening before a session
+    at 00.10 WIB would let a participant scan at 23.50 and then be refused by that rule;
+    opening attendance itself the evening before would let the list mark people present a day
+    early. Early arrivals for a session just after midnight scan from 00.00 WIB."""
+    before, after = margins or _margins()
+    opens = max(as_utc(session.starts_at) - before, attendance_opens_at(session))
+    return opens, as_utc(session.ends_at) + after
 
 
-def is_open(session: WorkshopSession, now: datetime | None = None) -> bool:
-    opens, closes = window(session)
+def is_open(
+    session: WorkshopSession,
+    now: datetime | None = None,
+    margins: tuple[timedelta, timedelta] | None = None,
+) -> bool:
+    opens, closes = window(session, margins)
     return session.status in OPEN_STATUSES and opens <= resolve_now(now) <= closes
 
 
@@ -125,21 +147,21 @@ def verify_token(session_id: int, token: str, now: datetime | None = None) -> No
 def sessions_open_now(now: datetime | None = None, limit: int = 50) -> list[WorkshopSession]:
     """Sessions whose check-in window holds ``now`` (a bounded handful on any day)."""
     now = resolve_now(now)
-    before = timedelta(minutes=get_setting("checkin_opens_before_minutes"))
-    after = timedelta(minutes=get_setting("checkin_closes_after_minutes"))
-    return list(
-        db.session.scalars(
-            select(WorkshopSession)
-            .where(
-                WorkshopSession.status.in_(OPEN_STATUSES),
-                WorkshopSession.starts_at <= now + before,
-                WorkshopSession.ends_at >= now - after,
-            )
-            .options(joinedload(WorkshopSession.workshop))
-            .order_by(WorkshopSession.starts_at, WorkshopSession.id)
-            .limit(limit)
+    margins = _margins()
+    before, after = margins
+    candidates = db.session.scalars(
+        select(WorkshopSession)
+        .where(
+            WorkshopSession.status.in_(OPEN_STATUSES),
+            WorkshopSession.starts_at <= now + before,
+            WorkshopSession.ends_at >= now - after,
         )
+        .options(joinedload(WorkshopSession.workshop))
+        .order_by(WorkshopSession.starts_at, WorkshopSession.id)
+        .limit(limit)
     )
+    # The query takes the settings' margins; window() also holds the start of the day.
+    return [s for s in candidates if is_open(s, now, margins)]
 
 
 def session_for_code(code: str, person: Employee, now: datetime | None = None) -> WorkshopSession:

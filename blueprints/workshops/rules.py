@@ -8,7 +8,7 @@ from datetime import date, datetime, time, timedelta
 
 from flask_babel import lazy_gettext as _l
 
-from blueprints.common.timefmt import as_utc, to_wib, today_wib, utcnow, wib_to_utc
+from blueprints.common.timefmt import as_utc, stored_moment, to_wib, today_wib, utcnow, wib_to_utc
 from blueprints.notifications.services import register_kind
 from blueprints.workshops.models import ALL_KINDS, Registration, WorkshopSession
 
@@ -91,8 +91,9 @@ def default_jp(starts_at: datetime, ends_at: datetime) -> int:
 
 
 def when_text(session: WorkshopSession) -> str:
-    """A locale-neutral date for notification texts (stored with the notification)."""
-    return f"{to_wib(session.starts_at):%d-%m-%Y %H.%M} WIB"
+    """The session's start for notification texts (stored with the notification, shown in the
+    reader's style: timefmt.stored_moment)."""
+    return stored_moment(session.starts_at)
 
 
 def resolve_now(now: datetime | None) -> datetime:
@@ -109,9 +110,16 @@ def has_ended(session: WorkshopSession, now: datetime | None = None) -> bool:
     )
 
 
+def attendance_opens_at(session: WorkshopSession) -> datetime:
+    """00.00 WIB of the session's day, in UTC: the one moment from which its attendance is
+    recorded, by the organizer's list, a walk-in or the QR check-in (checkin.window never
+    opens earlier; see there why)."""
+    return wib_to_utc(to_wib(session.starts_at).date(), time())
+
+
 def session_day_begun(session: WorkshopSession, now: datetime | None = None) -> bool:
     """Attendance and walk-ins: from the session's day (WIB) on."""
-    return to_wib(resolve_now(now)).date() >= to_wib(session.starts_at).date()
+    return resolve_now(now) >= attendance_opens_at(session)
 
 
 def closes_at(session: WorkshopSession) -> datetime:

@@ -12,7 +12,11 @@ from blueprints.common.exports import csv_response, xlsx_response
 from blueprints.common.forms import EmptyForm
 from blueprints.common.htmx import is_htmx, render, trigger
 from blueprints.common.refusals import refusals
-from blueprints.workshops.access import get_managed_session_or_404, get_visible_session_or_404
+from blueprints.workshops.access import (
+    SESSION_MANAGER_ROLES,
+    get_managed_session_or_404,
+    get_visible_session_or_404,
+)
 from blueprints.workshops.attendance import (
     add_participants,
     add_walk_in,
@@ -101,7 +105,7 @@ def _participants_context(session):
 
 
 @bp.get("/pelatihan/kelola/sesi/<int:session_id>/peserta")
-@role_required("organizer")
+@role_required(*SESSION_MANAGER_ROLES)
 def participants(session_id: int):
     session = get_managed_session_or_404(session_id, current_user)
     return render(
@@ -114,7 +118,7 @@ def participants(session_id: int):
 
 
 @bp.post("/pelatihan/kelola/sesi/<int:session_id>/peserta/tambah")
-@role_required("organizer")
+@role_required(*SESSION_MANAGER_ROLES)
 @refusals(back=_participants_url)
 def participants_add(session_id: int):
     session = get_managed_session_or_404(session_id, current_user)
@@ -148,7 +152,7 @@ def participants_add(session_id: int):
 
 
 @bp.post("/pelatihan/kelola/sesi/<int:session_id>/peserta/walk-in")
-@role_required("organizer")
+@role_required(*SESSION_MANAGER_ROLES)
 @refusals(back=_participants_url)
 def walk_in(session_id: int):
     session = get_managed_session_or_404(session_id, current_user)
@@ -172,7 +176,7 @@ def walk_in(session_id: int):
 
 
 @bp.post("/pelatihan/kelola/pendaftaran/<int:registration_id>/kehadiran")
-@role_required("organizer")
+@role_required(*SESSION_MANAGER_ROLES)
 @refusals(back=_participants_url_of)
 def attendance(registration_id: int):
     if not EmptyForm().validate_on_submit():
@@ -201,7 +205,7 @@ def attendance(registration_id: int):
 
 
 @bp.post("/pelatihan/kelola/sesi/<int:session_id>/hadir-semua")
-@role_required("organizer")
+@role_required(*SESSION_MANAGER_ROLES)
 @refusals(back=_participants_url)
 def all_present(session_id: int):
     session = get_managed_session_or_404(session_id, current_user)
@@ -221,7 +225,7 @@ def all_present(session_id: int):
 
 
 @bp.get("/pelatihan/kelola/pendaftaran/<int:registration_id>/keluarkan")
-@role_required("organizer")
+@role_required(*SESSION_MANAGER_ROLES)
 def remove_confirm(registration_id: int):
     """Without JavaScript, removing a participant asks first (the seat goes to the next one)."""
     registration = db.get_or_404(Registration, registration_id)
@@ -238,7 +242,7 @@ def remove_confirm(registration_id: int):
 
 
 @bp.post("/pelatihan/kelola/pendaftaran/<int:registration_id>/keluarkan")
-@role_required("organizer")
+@role_required(*SESSION_MANAGER_ROLES)
 @refusals(back=_participants_url_of)
 def remove(registration_id: int):
     if not EmptyForm().validate_on_submit():
@@ -257,7 +261,7 @@ def remove(registration_id: int):
 
 
 @bp.get("/pelatihan/kelola/sesi/<int:session_id>/peserta.<fmt>")
-@role_required("organizer")
+@role_required(*SESSION_MANAGER_ROLES)
 def export(session_id: int, fmt: str):
     session = get_managed_session_or_404(session_id, current_user)
     header, rows = export_rows(session.id)
@@ -270,7 +274,7 @@ def export(session_id: int, fmt: str):
 
 
 @bp.get("/pelatihan/kelola/sesi/<int:session_id>/laporan")
-@role_required("organizer")
+@role_required(*SESSION_MANAGER_ROLES)
 def report(session_id: int):
     session = get_managed_session_or_404(session_id, current_user)
     return render_template(

@@ -17,12 +17,14 @@ from blueprints.common.refusals import Refused, refusals
 from blueprints.common.timefmt import to_wib
 from blueprints.workshops import checkin
 from blueprints.workshops.access import (
+    SESSION_MANAGER_ROLES,
     can_manage,
     can_see_meeting_link,
     get_managed_session_or_404,
     get_managed_workshop_or_404,
     get_visible_session_or_404,
     get_visible_workshop_or_404,
+    is_organizer,
 )
 from blueprints.workshops.blueprint import bp
 from blueprints.workshops.catalogue import (
@@ -149,7 +151,7 @@ def workshop_new():
             None, form.to_data(), form.topics.data, form.organizers.data, current_user
         )
         db.session.commit()
-        flash(_("Program pelatihan dibuat. Tambahkan sesinya."), "success")
+        flash(_("Pelatihan dibuat. Tambahkan sesinya."), "success")
         return redirect(url_for("workshops.workshop_manage", workshop_id=workshop.id), 303)
     status = 422 if request.method == "POST" else 200
     return render_template("workshops/workshop_form.html", form=form, workshop=None), status
@@ -175,7 +177,7 @@ def workshop_edit(workshop_id: int):
             workshop, form.to_data(), form.topics.data, form.organizers.data, current_user
         )
         db.session.commit()
-        flash(_("Program pelatihan disimpan."), "success")
+        flash(_("Pelatihan disimpan."), "success")
         return redirect(url_for("workshops.workshop_manage", workshop_id=workshop.id), 303)
     status = 422 if request.method == "POST" else 200
     return render_template("workshops/workshop_form.html", form=form, workshop=workshop), status
@@ -203,7 +205,7 @@ def session_new(workshop_id: int):
 
 
 @bp.route("/pelatihan/kelola/sesi/<int:session_id>/ubah", methods=["GET", "POST"])
-@role_required("organizer")
+@role_required(*SESSION_MANAGER_ROLES)
 def session_edit(session_id: int):
     session = get_managed_session_or_404(session_id, current_user)
     form = SessionForm()
@@ -244,15 +246,16 @@ STATUS_ACTIONS = {
 
 
 def _status_back(session_id: int, action: str = "") -> str:
-    """Back to the participants page when the button was there, else to the programme."""
-    if request.form.get("back") == "peserta":
+    """Back to the participants page when the button was there (or for a leader managing
+    their sosialisasi, who may not open the programme page), else to the programme."""
+    if request.form.get("back") == "peserta" or not is_organizer(current_user):
         return url_for("workshops.participants", session_id=session_id)
     session = db.session.get(WorkshopSession, session_id)
     return url_for("workshops.workshop_manage", workshop_id=session.workshop_id)
 
 
 @bp.post("/pelatihan/kelola/sesi/<int:session_id>/status/<action>")
-@role_required("organizer")
+@role_required(*SESSION_MANAGER_ROLES)
 @refusals(back=_status_back)
 def session_status(session_id: int, action: str):
     if action not in STATUS_ACTIONS:

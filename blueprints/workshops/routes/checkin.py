@@ -10,7 +10,11 @@ from blueprints.common.forms import EmptyForm
 from blueprints.common.htmx import is_htmx, render
 from blueprints.common.refusals import Refused, refusals
 from blueprints.workshops import checkin
-from blueprints.workshops.access import get_managed_session_or_404, get_visible_session_or_404
+from blueprints.workshops.access import (
+    SESSION_MANAGER_ROLES,
+    get_managed_session_or_404,
+    get_visible_session_or_404,
+)
 from blueprints.workshops.blueprint import bp
 from blueprints.workshops.forms import CheckinCodeForm
 from blueprints.workshops.models import CheckinRequest
@@ -53,7 +57,7 @@ def _screen_context(session, message: str | None = None) -> dict:
 
 # --- organizer ----------------------------------------------------------------------------------
 @bp.get("/pelatihan/kelola/sesi/<int:session_id>/presensi")
-@role_required("organizer")
+@role_required(*SESSION_MANAGER_ROLES)
 def checkin_screen(session_id: int):
     """One URL: the full screen, or (htmx polling every few seconds) its live part only."""
     session = get_managed_session_or_404(session_id, current_user)
@@ -73,7 +77,7 @@ def _queue_fragment(message: str, request_id: int, action: str):
 
 
 @bp.post("/pelatihan/kelola/presensi/<int:request_id>/<action>")
-@role_required("organizer")
+@role_required(*SESSION_MANAGER_ROLES)
 @refusals(back=_screen_url_of, fragment=_queue_fragment)
 def checkin_decide(request_id: int, action: str):
     if action not in ("terima", "tolak"):

@@ -1,10 +1,13 @@
-"""Template helpers of the workshops pages: the label tables and the session-time filter."""
+"""Template helpers of the workshops pages: the label tables, the session-time filter and
+where a session's management pages lead back to."""
 
-from flask import g
+from flask import g, url_for
 from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from blueprints.common.timefmt import to_wib
+from blueprints.workshops.access import is_organizer
 from blueprints.workshops.blueprint import bp
 from blueprints.workshops.models import (
     ALL_KINDS,
@@ -93,3 +96,13 @@ def ws_when(session) -> str:
         end_day=format_date(end.date(), "d MMMM yyyy"),
         end=f"{end:%H.%M}",
     )
+
+
+@bp.app_template_global("ws_back_url")
+def ws_back_url(session) -> str:
+    """Where a session's management pages lead back to: its programme page for an organizer;
+    the session's own page for a leader managing their sosialisasi, who may not open the
+    programme pages (access.SESSION_MANAGER_ROLES)."""
+    if is_organizer(current_user):
+        return url_for("workshops.workshop_manage", workshop_id=session.workshop_id)
+    return url_for("workshops.show", session_id=session.id)

@@ -1,6 +1,7 @@
 """Documents: the settings of admins (the kop, place of issue, certificate number pattern,
-default signatory, the emblem image), and the daftar hadir PDF and attendance recap of a session
-(organizers of its workshop)."""
+default signatory, the emblem image), the daftar hadir PDF and attendance recap of a session
+(organizers of its workshop), and the answer when a certificate cannot be numbered (any view of
+the blueprint that issues one)."""
 
 from flask import Response, flash, render_template, request, url_for
 from flask_babel import gettext as _
@@ -9,15 +10,15 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from openpyxl import Workbook
 from wtforms import BooleanField, StringField, TextAreaField
-from wtforms.validators import Length
+from wtforms.validators import Length, ValidationError
 
 from blueprints.admin.audit import audit
 from blueprints.auth.access import role_required
 from blueprints.common.exports import add_sheet, csv_response, xlsx_workbook_response
-from blueprints.common.htmx import redirect_after_post
-from blueprints.common.refusals import refusals
+from blueprints.common.htmx import is_htmx, redirect_after_post
+from blueprints.common.refusals import Refused, refusals
 from blueprints.workshops import documents, history, sign_in
-from blueprints.workshops.access import get_managed_session_or_404
+from blueprints.workshops.access import SESSION_MANAGER_ROLES, get_managed_session_or_404
 from blueprints.workshops.blueprint import bp
 from extensions import db
 
@@ -29,9 +30,36 @@ def _form_class():
 
     for key, spec in documents.TEXT_SPECS.items():
         kind = TextAreaField if spec.max_length > 200 else StringField
-        field = kind(spec.label, description=spec.help, validators=[Length(max=spec.max_length)])
+        validators = [Length(max=spec.max_length)]
+        if key == "number_pattern":
+            validators.append(_valid_number_pattern)
+        field = kind(spec.label, description=spec.help, validators=validators)
         setattr(DocumentSettingsForm, key, field)
     return DocumentSettingsForm
+
+
+def _valid_number_pattern(form, field):
+    """The pattern's error under its field (empty = the default pattern)."""
+    pattern = (field.data or "").strip() or documents.TEXT_SPECS["number_pattern"].default
+    try:
+        documents.check_number_pattern(pattern)
+    except Refused as error:
+        raise ValidationError(str(error.message)) from None
+
+
+@bp.errorhandler(documents.NumberingError)
+def _numbering_error(error):
+    """A certificate that cannot be numbered (certificates.issue_certificate): nothing is kept,
+    the person is told why and who can mend it."""
+    db.session.rollback()  # logged where it was raised
+    template = "errors/_fragment.html" if is_htmx() else "errors/error.html"
+    page = render_template(
+        template,
+        status=409,
+        title=_("Tindakan tidak dapat dilakukan"),
+        message=str(error.message),
+    )
+    return page, 409
 
 
 def _back() -> str:
@@ -83,7 +111,7 @@ def document_settings_update():
 
 
 @bp.get("/pelatihan/kelola/sesi/<int:session_id>/daftar-hadir.pdf")
-@role_required("organizer")
+@role_required(*SESSION_MANAGER_ROLES)
 def attendance_sheet(session_id: int):
     session = get_managed_session_or_404(session_id, current_user)
     response = Response(sign_in.sign_in_pdf(session), mimetype="application/pdf")
@@ -95,7 +123,7 @@ def attendance_sheet(session_id: int):
 
 
 @bp.get("/pelatihan/kelola/sesi/<int:session_id>/rekap-kehadiran.<any(csv, xlsx):fmt>")
-@role_required("organizer")
+@role_required(*SESSION_MANAGER_ROLES)
 def attendance_recap(session_id: int, fmt: str):
     session = get_managed_session_or_404(session_id, current_user)
     header, rows = sign_in.recap_table(session)
