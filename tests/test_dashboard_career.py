@@ -14,6 +14,7 @@ from sqlalchemy import select
 from blueprints.admin.audit import audit
 from blueprints.admin.models import AuditEntry
 from blueprints.common.anonymity import random_id
+from blueprints.common.exports import spaced_nip
 from blueprints.common.timefmt import today_wib
 from blueprints.feedback.models import (
     SelfReflection,
@@ -182,11 +183,19 @@ def test_my_data_holds_my_records_and_no_one_elses(org, lives, client, login_as)
         }
     ]
     assert [r["putaran"] for r in data["partisipasi_umpan_balik_ke_atas"]] == ["Triwulan Uji"]
-    # CSV: one file per dataset, formulas neutralised.
-    rows = list(
-        csv.DictReader(io.StringIO(archive.read("pembelajaran_eksternal.csv").decode("utf-8-sig")))
-    )
+
+    # CSV: one file per dataset through the export helper (Indonesian: ";"), formulas
+    # neutralised, the certificate with its stored number and the holder's NIP as text.
+    def read_csv(name):
+        text = archive.read(name).decode("utf-8-sig")
+        return list(csv.DictReader(io.StringIO(text), delimiter=";"))
+
+    rows = read_csv("pembelajaran_eksternal.csv")
     assert "'=cmd|' /C calc'!A0" in {row["kegiatan"] for row in rows}
+    [held] = read_csv("sertifikat.csv")
+    assert held["nomor"] == lives.certificate.number and lives.certificate.number
+    assert held["nip_pemegang"] == spaced_nip(a1.nip)
+    assert data["sertifikat"][0]["nomor"] == lives.certificate.number
     # The download itself is recorded.
     assert db.session.scalars(
         select(AuditEntry).where(

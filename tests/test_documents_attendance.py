@@ -77,6 +77,81 @@ def test_sheet_lists_exactly_the_confirmed_participants(client, org, login_as, t
     subprocess.run(["pdftoppm", "-png", "-r", "60", path, path[:-4]], check=True)
 
 
+def _words(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _drawn_lines(pdf: bytes) -> list[str]:
+    """Every text line as drawn (one text object each), in order."""
+    lines = []
+    for page in PdfReader(io.BytesIO(pdf)).pages:
+        page.extract_text(visitor_text=lambda text, *_args: lines.append(text.strip()))
+    return [line for line in lines if line]
+
+
+def _lines_of(lines: list[str], whole: str) -> int:
+    """On how many consecutive drawn lines ``whole`` is written (0: nowhere)."""
+    for start in range(len(lines)):
+        for end in range(start + 1, min(start + 12, len(lines)) + 1):
+            if " ".join(lines[start:end]) == whole:
+                return end - start
+    return 0
+
+
+def test_long_names_wrap_and_the_signatory_has_pangkat(client, org, login_as, tmp_path):
+    """An official sheet never cuts a unit or a name: a long one wraps onto two lines (a very
+    long one makes its row taller). The signatory: name, pangkat/golongan, NIP."""
+    unit = factories.unit(
+        "KEL-TR",
+        "Seksi Ketenteraman dan Ketertiban Umum",
+        org.kec,
+        kind="kelurahan",
+    )
+    longest = factories.unit(
+        "KEL-PL",
+        "Kelurahan Paya Pasir, Seksi Pemberdayaan Masyarakat, Kesejahteraan Sosial, Pendidikan, "
+        "Kebudayaan, Pemuda dan Olahraga serta Pembinaan Kelembagaan Kemasyarakatan",
+        org.kec,
+        kind="kelurahan",
+    )
+    long_name = "Dr. Hj. Siti Nurhaliza Rahmawati Br. Simanjuntak, S.Sos., M.A.P."
+    people = [
+        factories.employee(unit, long_name),
+        factories.employee(longest, "Budi"),
+        factories.employee(org.kel_a, "Ani"),
+    ]
+    wf.fast_logins()
+    org.camat.golongan = "IV/a"
+    ws = wf.workshop(org.organizer, "Pelayanan Publik yang Berempati")
+    session = wf.session(ws, starts_at=wf.utc(2026, 3, 2, 2, 0), hours=3)
+    for person in people:
+        wf.registration(session, person, "confirmed")
+    login_as(org.organizer)
+    pdf = client.get(f"/pelatihan/kelola/sesi/{session.id}/daftar-hadir.pdf").data
+    out = os.environ.get("KEEP_RENDERS") or str(tmp_path)  # kept for a human look
+    path = os.path.join(out, "daftar-hadir-panjang.pdf")
+    with open(path, "wb") as handle:
+        handle.write(pdf)
+    subprocess.run(["pdftoppm", "-png", "-r", "60", path, path[:-4]], check=True)
+    assert os.path.getsize(path[:-4] + "-1.png") > 5000
+    pages = _pages(pdf)
+    text = "\n".join(pages)
+    assert "…" not in text  # nothing cut
+    words = _words(text)
+    for whole in (unit.name, longest.name, long_name):
+        assert whole in words, whole
+    # as drawn, line by line: the unit and the name on two lines each, the longest unit on more
+    lines = _drawn_lines(pdf)
+    for whole, count in ((unit.name, 2), (long_name, 2)):
+        assert _lines_of(lines, whole) == count, whole
+    assert _lines_of(lines, longest.name) > 2
+    # the signatory (the Camat by default): name, then pangkat/golongan, then NIP
+    signature = _words(pages[-1])
+    expected = f"Camat Uji Pembina, IV/a NIP {spaced_nip(org.camat.nip)}"
+    assert expected in signature, signature[-200:]
+    assert_fonts_embedded(pdf)
+
+
 def test_sheet_only_for_the_workshops_organizers(client, org, login_as):
     ws = wf.workshop(org.organizer, "Teknik Presentasi")
     session = wf.session(ws)

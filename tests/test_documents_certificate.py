@@ -7,14 +7,16 @@ import io
 import os
 import subprocess
 import threading
+from datetime import date
 
 import pytest
 from pypdf import PdfReader
-from sqlalchemy import select
+from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage
 
 from blueprints.common.refusals import Refused
 from blueprints.workshops import documents
+from blueprints.workshops.certificates import issue_certificate
 from blueprints.workshops.models import Certificate, CertificateCounter
 from extensions import db
 from tests import factories
@@ -182,16 +184,33 @@ def test_emblem_must_be_a_small_png_or_jpeg(client, org, login_as):
 
 def test_bad_number_pattern_is_refused(client, org, login_as):
     login_as(org.admin)
-    for pattern in ("SERT/{year}", "{nomor}/{year}", "{seq"):
-        client.post("/pelatihan/dokumen/pengaturan", data={"number_pattern": pattern})
+    for pattern, error in (
+        ("SERT/{year}", "Pola nomor harus memuat {seq}."),
+        ("{nomor}/{year}", "Pola nomor hanya boleh memakai {seq} dan {year}."),
+        ("{seq", "Pola nomor hanya boleh memakai {seq} dan {year}."),
+        ("{seq!s:.1}/{year}", "Pola nomor harus memuat {seq}."),  # 1 and 11 alike
+        # the sequence restarts every year: without the year, next year's numbers repeat
+        ("SERT-{seq:04d}", "Pola nomor harus memuat {year}"),
+        ("{{year}}-{seq:04d}", "Pola nomor harus memuat {year}"),
+        ("{seq:03d}/{year!s:.2}", "Pola nomor harus memuat {year}"),
+        ("{seq:999999999}/{year}", "Pola nomor terlalu panjang."),  # refused before formatting
+        ("{seq:{year}}/{year}", "Pola nomor hanya boleh memakai {seq} dan {year}."),
+    ):
+        response = client.post("/pelatihan/dokumen/pengaturan", data={"number_pattern": pattern})
+        assert response.status_code == 422, pattern
+        assert error in response.get_data(as_text=True), pattern  # under the field
         assert documents.text_setting("number_pattern") == "{seq:03d}/SERT/KEC-MRL/{year}"
+        with pytest.raises(Refused):
+            documents.check_number_pattern(pattern)
+    for pattern in ("SERT-{year}-{seq:04d}", "{seq}{year}", "{year}/{seq:05d}/DIKLAT"):
+        assert documents.check_number_pattern(pattern) == pattern
 
 
 def test_numbers_are_sequential_per_year_and_downloads_reuse_them(client, org, login_as, ws):
-    people = wf.many_staff(org.kel_a, 3)
+    people = wf.many_staff(org.kel_a, 5)
     regs = [_attended(ws, person, day=2 + i)[1] for i, person in enumerate(people)]
     login_as(org.organizer)
-    for reg in regs:
+    for reg in regs[:3]:
         assert client.get(f"/pelatihan/sertifikat/{reg.id}.pdf").status_code == 200
     assert client.get(f"/pelatihan/sertifikat/{regs[0].id}.pdf").status_code == 200
     rows = db.session.execute(
@@ -199,10 +218,80 @@ def test_numbers_are_sequential_per_year_and_downloads_reuse_them(client, org, l
     ).all()
     assert [seq for _r, seq in rows] == [1, 2, 3]
     year = db.session.scalar(select(Certificate.number_year).limit(1))
-    # a new year starts again at 1
-    db.session.add(CertificateCounter(year=year + 1, last=0))
+    # a certificate issued in the next year starts again at 1, in that year's number
+    new_year = issue_certificate(regs[3], today=date(year + 1, 1, 2))
     db.session.commit()
+    assert (new_year.number_year, new_year.number_seq) == (year + 1, 1)
+    assert new_year.number == f"001/SERT/KEC-MRL/{year + 1}"
+    assert new_year.issued_on == date(year + 1, 1, 2)
     assert db.session.get(CertificateCounter, year).last == 3
+    assert db.session.get(CertificateCounter, year + 1).last == 1
+    # and this year's sequence goes on where it was
+    assert client.get(f"/pelatihan/sertifikat/{regs[4].id}.pdf").status_code == 200
+    last = db.session.scalars(
+        select(Certificate).where(Certificate.registration_id == regs[4].id)
+    ).one()
+    assert (last.number_year, last.number_seq) == (year, 4)
+    assert last.number == f"004/SERT/KEC-MRL/{year}"
+    pdf = client.get(f"/pelatihan/sertifikat/{new_year.registration_id}.pdf").data
+    assert f"Nomor: 001/SERT/KEC-MRL/{year + 1}" in _text(pdf)
+
+
+def test_a_number_already_taken_is_refused_not_a_server_error(client, org, login_as, ws):
+    """The counter out of step with the certificates (a restored backup, a year-less pattern kept
+    from before the rule): the number is on another certificate. The download says so (409), keeps
+    nothing, and the other downloads go on working."""
+    people = wf.many_staff(org.kel_a, 2)
+    first, second = (_attended(ws, person, day=2 + i)[1] for i, person in enumerate(people))
+    login_as(org.organizer)
+    assert client.get(f"/pelatihan/sertifikat/{first.id}.pdf").status_code == 200
+    year = db.session.scalar(select(Certificate.number_year))
+    db.session.get(CertificateCounter, year).last = 0
+    db.session.commit()
+    response = client.get(f"/pelatihan/sertifikat/{second.id}.pdf")
+    assert response.status_code == 409
+    body = response.get_data(as_text=True)
+    assert f"001/SERT/KEC-MRL/{year}" in body and "Pengaturan dokumen" in body
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count(Certificate.id))) == 1
+    assert db.session.get(CertificateCounter, year).last == 0  # rolled back with the savepoint
+    assert client.get(f"/pelatihan/sertifikat/{first.id}.pdf").status_code == 200
+    # the unit's SIASN ZIP, which issues the owed certificates too, answers the same way
+    zipped = client.get(f"/pelatihan/kelola/riwayat-siasn/unit-{org.kel_a.id}/2026.zip")
+    assert zipped.status_code == 409
+    assert db.session.scalar(select(func.count(Certificate.id))) == 1
+    # once the counter is mended, the number is the next free one
+    db.session.get(CertificateCounter, year).last = 1
+    db.session.commit()
+    login_as(org.organizer)
+    assert client.get(f"/pelatihan/sertifikat/{second.id}.pdf").status_code == 200
+    assert (
+        db.session.scalars(
+            select(Certificate.number).where(Certificate.registration_id == second.id)
+        ).one()
+        == f"002/SERT/KEC-MRL/{year}"
+    )
+
+
+def test_a_year_less_pattern_kept_from_before_the_rule_refuses_cleanly(client, org, login_as, ws):
+    documents._put("number_pattern", {"text": "SERT-{seq:04d}"})  # stored before the rule
+    db.session.commit()
+    _s, reg = _attended(ws, org.staff_a1)
+    login_as(org.staff_a1)
+    response = client.get(f"/pelatihan/sertifikat/{reg.id}.pdf")
+    assert response.status_code == 409
+    assert "Pengaturan dokumen" in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count(Certificate.id))) == 0
+    # the admin sees the error under the field until the pattern is mended
+    login_as(org.admin)
+    page = client.post("/pelatihan/dokumen/pengaturan", data={"number_pattern": "SERT-{seq:04d}"})
+    assert page.status_code == 422
+    fixed = client.post(
+        "/pelatihan/dokumen/pengaturan", data={"number_pattern": "SERT-{seq:04d}/{year}"}
+    )
+    assert fixed.status_code == 303
+    login_as(org.staff_a1)
+    assert client.get(f"/pelatihan/sertifikat/{reg.id}.pdf").status_code == 200
 
 
 def test_concurrent_issuing_gives_unique_gapless_numbers(app, org, ws):

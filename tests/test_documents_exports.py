@@ -1,10 +1,13 @@
 """Every CSV/XLSX export of the app (found in the url_map) opens right (issue 13): CSV with the
 locale's separator and decimal mark, UTF-8 with BOM, one date format, a single charset; XLSX
-with date cells, a frozen and filtered header, NIP as text, column widths."""
+with date cells, a frozen and filtered header, NIP as text, column widths. A ZIP export (My data)
+is opened and each CSV and XLSX in it checked the same way."""
 
 import csv
 import io
+import json
 import re
+import zipfile
 from datetime import date, datetime
 
 import pytest
@@ -13,6 +16,7 @@ from openpyxl import load_workbook
 
 from blueprints.common import exports
 from blueprints.common.timefmt import as_utc
+from blueprints.workshops.certificates import issue_certificate
 from extensions import db
 from tests import factories_feedback as ff
 from tests import factories_surveys as fs
@@ -39,15 +43,23 @@ def world(org):
     wf.fast_logins()
     ws = wf.workshop(org.organizer, "Komunikasi Efektif")
     session = wf.session(ws, starts_at=wf.utc(2026, 3, 2, 2, 0), hours=3)
-    wf.registration(session, org.staff_a1, "confirmed", attended=True)
+    attended = wf.registration(session, org.staff_a1, "confirmed", attended=True)
     wf.registration(session, org.staff_b1, "confirmed")
+    certificate = issue_certificate(attended)
+    db.session.commit()
     feedback = ff.feedback(org.lurah_a, org.staff_a1, acknowledged=True)
     t = fs.instrument()
     wave = fs.wave(t.inst, [org.kec], k=3, comment_k=3)
     fs.responses(wave, org.kel_a, fs.uniform(t, 4, 3) + fs.uniform(t, 2, 2))
     fs.responses(wave, org.kel_b, fs.uniform(t, 5, 3))
     fs.responses(wave, org.sek, fs.uniform(t, 3, 4))
-    return {"session": session, "feedback": feedback, "wave": wave, "org": org}
+    return {
+        "session": session,
+        "feedback": feedback,
+        "wave": wave,
+        "org": org,
+        "certificate": certificate,
+    }
 
 
 def _urls(world):
@@ -90,11 +102,12 @@ def _urls(world):
                 org.admin,
             )
         ],
+        "dashboard.my_data": lambda: [(url_for("dashboard.my_data"), org.staff_a1)],
     }
     found = []
     for rule in current_app.url_map.iter_rules():
         text = str(rule)
-        if not ("csv" in text or "xlsx" in text or "<fmt>" in text):
+        if not ("csv" in text or "xlsx" in text or "<fmt>" in text or text.endswith(".zip")):
             continue
         if rule.endpoint in known:
             found += [(rule.endpoint, url, user) for url, user in known[rule.endpoint]()]
@@ -129,7 +142,7 @@ def _check_csv(body: bytes, separator: str, decimal: str) -> list[list[str]]:
             assert not ISO_DATE.search(cell), f"{name}: {cell} (one date format: dd/mm/yyyy)"
             if "/" in cell and cell[:2].isdigit() and len(cell) >= 10 and cell[2] == "/":
                 assert DMY.match(cell), cell
-            if name.startswith("NIP") and cell:
+            if name.upper().startswith("NIP") and cell:
                 assert SPACED_NIP.match(cell), cell  # text in every spreadsheet
             wrong = "." if decimal == "," else ","
             if re.fullmatch(r"-?\d+[.,]\d+%?", cell):
@@ -152,7 +165,7 @@ def _check_xlsx(body: bytes) -> dict:
                     date_cells += 1
                     assert cell.number_format.startswith("dd/mm/yyyy"), cell.number_format
                     assert isinstance(cell.value, (date, datetime))
-                if name and str(name).startswith("NIP") and cell.value:
+                if name and str(name).upper().startswith("NIP") and cell.value:
                     assert cell.data_type == "s" and cell.number_format == "@", cell
                 if isinstance(cell.value, float) and "%" in (name or "") + cell.number_format:
                     assert cell.number_format == "0.0%", (name, cell.number_format)
@@ -163,36 +176,101 @@ def _check_xlsx(body: bytes) -> dict:
     return {"date_cells": date_cells, "book": book}
 
 
+def _same_cells(endpoint, rows_id, rows_en):
+    """The English CSV holds the same cells, numbers with a decimal point."""
+    assert len(rows_en) == len(rows_id) and len(rows_en[0]) == len(rows_id[0]), endpoint
+    for row_id, row_en in zip(rows_id[1:], rows_en[1:], strict=True):
+        for a, b in zip(row_id, row_en, strict=True):
+            if re.fullmatch(r"-?\d+(,\d+)?%?", a):
+                assert b == a.replace(",", "."), (endpoint, a, b)
+
+
+def _check_zip(body: bytes, separator: str, decimal: str) -> dict:
+    """Each CSV and XLSX in the archive, checked; {name: CSV rows}."""
+    archive = zipfile.ZipFile(io.BytesIO(body))
+    tables = {}
+    for name in archive.namelist():
+        member = archive.read(name)
+        if name.endswith(".csv"):
+            if member == "\ufeff".encode():  # an empty dataset
+                tables[name] = []
+                continue
+            tables[name] = _check_csv(member, separator, decimal)
+        elif name.endswith(".xlsx"):
+            _check_xlsx(member)
+    assert tables, "a ZIP export without a CSV"
+    return tables
+
+
+def _english(client, login_as, user, url):
+    user.locale = "en"
+    db.session.commit()
+    login_as(user)
+    english = client.get(url)
+    user.locale = "id"
+    db.session.commit()
+    assert english.status_code == 200
+    return english
+
+
 def test_every_export_opens_right_in_both_locales(app, client, login_as, world):
     with app.test_request_context():
         urls = _urls(world)
     endpoints = {endpoint for endpoint, _u, _users in urls}
-    assert {"workshops.export", "surveys.export", "feedback.export_list"} <= endpoints
+    assert {
+        "workshops.export",
+        "surveys.export",
+        "feedback.export_list",
+        "dashboard.my_data",
+    } <= endpoints
     for endpoint, url, users in urls:
         response, user = _get(client, login_as, url, users)
         content_type = response.headers["Content-Type"]
-        if url.split("?")[0].endswith("csv"):
+        path = url.split("?")[0]
+        if path.endswith("csv"):
             assert content_type == "text/csv; charset=utf-8", (endpoint, content_type)
             rows_id = _check_csv(response.data, ";", ",")
-            user.locale = "en"
-            db.session.commit()
-            login_as(user)
-            english = client.get(url)
-            user.locale = "id"
-            db.session.commit()
+            english = _english(client, login_as, user, url)
             assert english.headers["Content-Type"] == "text/csv; charset=utf-8"
-            rows_en = _check_csv(english.data, ",", ".")
-            assert len(rows_en) == len(rows_id) and len(rows_en[0]) == len(rows_id[0]), endpoint
-            for row_id, row_en in zip(rows_id[1:], rows_en[1:], strict=True):
-                for a, b in zip(row_id, row_en, strict=True):
-                    if re.fullmatch(r"-?\d+(,\d+)?%?", a):
-                        assert b == a.replace(",", "."), (endpoint, a, b)
+            _same_cells(endpoint, rows_id, _check_csv(english.data, ",", "."))
+        elif path.endswith(".zip"):
+            assert content_type == "application/zip", (endpoint, content_type)
+            tables_id = _check_zip(response.data, ";", ",")
+            tables_en = _check_zip(_english(client, login_as, user, url).data, ",", ".")
+            assert tables_en.keys() == tables_id.keys(), endpoint
+            for name, rows_id in tables_id.items():
+                if rows_id:
+                    _same_cells(f"{endpoint} {name}", rows_id, tables_en[name])
         else:
             assert content_type == exports.XLSX_TYPE, (endpoint, content_type)
             assert "charset" not in content_type
             checked = _check_xlsx(response.data)
             if endpoint in HOLD_DATES:
                 assert checked["date_cells"] >= 1, f"{endpoint}: no date cell"
+
+
+def test_my_data_csv_goes_through_the_export_helper(client, login_as, world):
+    """My data's CSVs as every other export: dates dd/mm/yyyy, NIP with its spaces, the
+    certificate with its stored number and the holder's NIP (the JSON keeps ISO dates)."""
+    org, certificate = world["org"], world["certificate"]
+    login_as(org.staff_a1)
+    body = client.get("/karier/data-saya.zip").data
+    tables = _check_zip(body, ";", ",")
+    header, *rows = tables["sertifikat.csv"]
+    assert len(rows) == 1
+    row = dict(zip(header, rows[0], strict=True))
+    assert row["nomor"] == certificate.number and certificate.number
+    assert row["nip_pemegang"] == exports.spaced_nip(org.staff_a1.nip)
+    assert row["tanggal"] == "02/03/2026"
+    header, *rows = tables["profil.csv"]
+    assert dict(zip(header, rows[0], strict=True))["nip"] == exports.spaced_nip(org.staff_a1.nip)
+    header, *rows = tables["pendaftaran_pelatihan.csv"]
+    assert dict(zip(header, rows[0], strict=True))["mulai"] == "02/03/2026 09.00"  # WIB
+    data = json.loads(zipfile.ZipFile(io.BytesIO(body)).read("data-saya.json"))
+    [held] = data["sertifikat"]
+    assert held["nomor"] == certificate.number and held["nip_pemegang"] == org.staff_a1.nip
+    assert held["tanggal"] == "2026-03-02"
+    assert data["pendaftaran_pelatihan"][0]["mulai"] == "2026-03-02T09:00:00+07:00"
 
 
 def test_csv_cells_match_the_screen_values(client, login_as, world):

@@ -16,7 +16,6 @@ machine-readable whatever the interface language; README.txt explains them.
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import zipfile
@@ -29,7 +28,7 @@ from sqlalchemy.orm import selectinload
 from blueprints.admin.models import AuditEntry
 from blueprints.auth.access import direct_superior, led_units, roles_of
 from blueprints.auth.models import Employee
-from blueprints.common.exports import safe_cell
+from blueprints.common.exports import Nip, csv_bytes
 from blueprints.common.timefmt import as_utc, to_wib
 from blueprints.feedback.models import (
     DevelopmentGoal,
@@ -47,24 +46,26 @@ from blueprints.workshops.models import Certificate, ExternalLearning, Registrat
 from extensions import db
 
 
-def _t(value):
-    """JSON/CSV-friendly value: times in WIB (ISO 8601 with offset), dates as ISO dates."""
+def _json(value):
+    """What JSON cannot hold as it is: times in WIB (ISO 8601 with offset), dates as ISO dates."""
     if isinstance(value, datetime):
         return to_wib(as_utc(value)).isoformat(timespec="seconds")
     if isinstance(value, date):
         return value.isoformat()
-    return value
+    return str(value)
 
 
 def _row(**fields) -> dict:
-    return {key: _t(value) for key, value in fields.items()}
+    """One row with its values typed (dates, times, NIP, numbers): the CSV is written by
+    common/exports.py like every other export, the JSON by _json."""
+    return fields
 
 
 def _profile(user: Employee) -> dict:
     superior = direct_superior(user)
     return _row(
         id=user.id,
-        nip=user.nip,
+        nip=Nip(user.nip),
         nama=user.name,
         email=user.email,
         unit=user.unit.name,
@@ -257,11 +258,18 @@ def collect(user: Employee) -> dict[str, list[dict]]:
         ],
         "sertifikat": [
             _row(
+                nomor=c.number or "",
                 kode=c.code,
                 nama_pemegang=c.holder_name,
+                nip_pemegang=Nip(c.holder_nip) if c.holder_nip else "",
+                pangkat_golongan=c.holder_rank,
+                jabatan=c.holder_position,
                 pelatihan=c.workshop_title,
                 tanggal=c.session_date,
+                tanggal_selesai=c.session_end_date,
                 jp=c.jp,
+                tempat_terbit=c.issued_place,
+                tanggal_terbit=c.issued_on,
                 terbit=c.issued_at,
             )
             for c in certificates
@@ -359,16 +367,13 @@ def collect(user: Employee) -> dict[str, list[dict]]:
 
 
 def _csv(rows: list[dict]) -> bytes:
-    buffer = io.StringIO()
-    buffer.write("\ufeff")
-    if rows:
-        writer = csv.DictWriter(buffer, fieldnames=list(rows[0]))
-        writer.writeheader()
-        for row in rows:
-            writer.writerow(
-                {key: safe_cell("" if value is None else value) for key, value in row.items()}
-            )
-    return buffer.getvalue().encode("utf-8")
+    """One dataset through the export helper (the interface language's separator and decimal
+    mark, BOM, dd/mm/yyyy, NIP as text, formulas neutralised); an empty dataset is an empty
+    file."""
+    if not rows:
+        return "\ufeff".encode()
+    header = list(rows[0])
+    return csv_bytes(header, ([row[key] for key in header] for row in rows))
 
 
 def readme(user: Employee, datasets: dict[str, list[dict]]) -> str:
@@ -390,7 +395,14 @@ def readme(user: Employee, datasets: dict[str, list[dict]]) -> str:
             "Evaluasi sesi pelatihan juga tidak menyebut nama; yang tercatat hanya bahwa Anda sudah "
             "mengisinya."
         ),
-        _("Waktu dalam WIB (UTC+7), format ISO 8601."),
+        _(
+            "Waktu dalam WIB (UTC+7): di data-saya.json berformat ISO 8601, di berkas CSV dd/mm/yyyy."
+        ),
+        _(
+            "Berkas CSV mengikuti bahasa antarmuka: bahasa Indonesia memakai pemisah titik koma (;) "
+            "dan koma desimal, bahasa Inggris memakai pemisah koma (,) dan titik desimal. NIP "
+            "ditulis dengan spasi agar tetap berupa teks."
+        ),
         _(
             "riwayat-diklat-siasn-TAHUN.xlsx: riwayat diklat/kursus per tahun dalam susunan untuk "
             "SIASN/MyASN (sesi yang dihadiri dan pembelajaran eksternal terverifikasi)."
@@ -410,7 +422,7 @@ def zip_bytes(user: Employee) -> bytes:
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("README.txt", readme(user, datasets))
         archive.writestr(
-            "data-saya.json", json.dumps(datasets, ensure_ascii=False, indent=2, default=str)
+            "data-saya.json", json.dumps(datasets, ensure_ascii=False, indent=2, default=_json)
         )
         for name, rows in datasets.items():
             archive.writestr(f"{name}.csv", _csv(rows))

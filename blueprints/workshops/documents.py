@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import io
 import os
+import re
+import string
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -100,16 +102,43 @@ def current_texts() -> dict[str, str]:
     return {key: text_setting(key) for key in TEXT_SPECS}
 
 
+class NumberingError(Refused):
+    """A certificate cannot be numbered: the stored pattern is no longer valid, or the number the
+    year's counter gives is already on another certificate. Answered as a page (409) by the
+    workshops blueprint (routes/documents.py), never a server error."""
+
+
+# Formatted with every pair of these, a valid pattern gives as many different numbers: one for
+# each sequence number of a year, and none repeated in another year (the sequence restarts at 1).
+_SAMPLE_SEQS = (1, 2, 9, 10, 11, 99, 100, 101, 999, 1000, 1001)
+_SAMPLE_YEARS = (2026, 2027, 2036, 2100)
+
+
 def check_number_pattern(pattern: str) -> str:
-    """A pattern that formats and that holds the sequence (or numbers would repeat)."""
+    """A pattern that formats and holds the sequence and the year: the sequence restarts at 1
+    every year, so a pattern without the year repeats last year's numbers (refused here rather
+    than clashing with the unique number at issuing)."""
     try:
-        sample = pattern.format(seq=1, year=2026)
-        other = pattern.format(seq=2, year=2026)
-    except (KeyError, IndexError, ValueError, AttributeError):
+        specs = [spec or "" for _text, _name, spec, _conv in string.Formatter().parse(pattern)]
+        if any("{" in spec for spec in specs):
+            raise ValueError("a field inside a field's format")
+        if any(len(run) > 2 for spec in specs for run in re.findall(r"\d+", spec)):
+            raise Refused(_l("Pola nomor terlalu panjang."))  # a huge width: never formatted
+        samples = {
+            (seq, year): pattern.format(seq=seq, year=year)
+            for seq in _SAMPLE_SEQS
+            for year in _SAMPLE_YEARS
+        }
+    except (KeyError, IndexError, ValueError, AttributeError, TypeError):
         raise Refused(_l("Pola nomor hanya boleh memakai {seq} dan {year}.")) from None
-    if sample == other or "{seq" not in pattern:
+    per_year = {samples[seq, _SAMPLE_YEARS[0]] for seq in _SAMPLE_SEQS}
+    if "{seq" not in pattern or len(per_year) < len(_SAMPLE_SEQS):
         raise Refused(_l("Pola nomor harus memuat {seq}."))
-    if len(sample) > 60:
+    if "{year" not in pattern or len(set(samples.values())) < len(samples):
+        raise Refused(
+            _l("Pola nomor harus memuat {year}: nomor urut dimulai lagi dari 1 setiap tahun.")
+        )
+    if max(len(sample) for sample in samples.values()) > 60:
         raise Refused(_l("Pola nomor terlalu panjang."))
     return pattern
 
@@ -137,7 +166,20 @@ def update_texts(values: dict[str, str]) -> list[str]:
 
 
 def format_number(seq: int, year: int) -> str:
-    return check_number_pattern(text_setting("number_pattern")).format(seq=seq, year=year)
+    """The number in the stored pattern; a pattern stored before the rules were tightened and
+    no longer valid refuses (NumberingError) until an admin corrects it."""
+    pattern = text_setting("number_pattern")
+    try:
+        check_number_pattern(pattern)
+    except Refused as error:
+        current_app.logger.error("certificate number pattern %r: %s", pattern, error.message)
+        raise NumberingError(
+            _l(
+                "Sertifikat belum dapat diterbitkan: pola nomor sertifikat di Pengaturan dokumen "
+                "tidak berlaku. Minta admin memperbaikinya."
+            )
+        ) from None
+    return pattern.format(seq=seq, year=year)
 
 
 # --- emblem --------------------------------------------------------------------------------

@@ -4,6 +4,8 @@ the attendance recap after the session (CSV/XLSX through common/exports.py)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -25,9 +27,12 @@ from blueprints.workshops.models import Registration, WorkshopSession
 from extensions import db
 
 LEFT, RIGHT = 12.0, 198.0
-WIDTHS = (11.0, 58.0, 41.0, 38.0, 38.0)  # No, Nama, NIP, Unit, Tanda tangan (mm)
-ROW_H = 11.0
+WIDTHS = (10.0, 54.0, 38.0, 48.0, 36.0)  # No, Nama, NIP, Unit, Tanda tangan (mm)
+ROW_H = 11.0  # the least height of a row: room to sign
 BOTTOM = 282.0
+LINE_FACTOR = 0.3528 * 1.15  # mm per pt of font size, with a little leading
+CELL_PAD = 1.2  # mm above and below a cell's text
+MIN_SIZE = 8.0  # pt: the smallest a name or unit is made before it takes a third line
 
 
 def confirmed_rows(session_id: int) -> list:
@@ -134,20 +139,26 @@ def _draw(session: WorkshopSession, rows: list, full_fonts: bool):
 
     y = new_page(True)
     for number, row in enumerate(rows, start=1):
-        if y + ROW_H > BOTTOM:
+        cells = [
+            _Cell(str(number), 9, "C"),
+            _wrapped(pdf, WIDTHS[1], row.name),
+            _Cell(spaced_nip(row.nip), 8, "L"),
+            _wrapped(pdf, WIDTHS[3], row.unit),
+        ]
+        height = max(ROW_H, *(cell.height for cell in cells))
+        if y + height > BOTTOM:
             y = new_page(False)
-        pdf.set_xy(LEFT, y)
-        values = [str(number), row.name, spaced_nip(row.nip), row.unit]
+        x = LEFT
         with tagged(pdf):
-            for index, (value, width) in enumerate(zip(values, WIDTHS, strict=False)):
-                pdf.set_font(FONT, "", 9 if index != 2 else 8.5)
-                _fit_cell(pdf, width, ROW_H, value, align="C" if index == 0 else "L")
+            for cell, width in zip(cells, WIDTHS, strict=False):
+                _draw_cell(pdf, x, y, width, height, cell)
+                x += width
             # the signature box: numbered left and right in turn, as on paper
-            width = WIDTHS[-1]
+            pdf.set_xy(x, y)
             pdf.set_font(FONT, "", 7.5)
             text = f"{number}." if number % 2 else f"{' ' * 14}{number}."
-            pdf.cell(width, ROW_H, text, border=1, align="L")
-        y += ROW_H
+            pdf.cell(WIDTHS[-1], height, text, border=1, align="L")
+        y += height
     if not rows:
         pdf.set_xy(LEFT, y)
         pdf.set_font(FONT, "", 9.5)
@@ -160,20 +171,52 @@ def _draw(session: WorkshopSession, rows: list, full_fonts: bool):
     return pdf
 
 
-def _fit_cell(pdf, width, height, text, align="L"):
-    """One table cell; a long text is shrunk to fit its width, then cut."""
-    size = pdf.font_size_pt
-    while pdf.get_string_width(text) > width - 2 and size > 6.5:
+@dataclass(frozen=True)
+class _Cell:
+    """A table cell's text as drawn: its lines, font size and alignment."""
+
+    text: str
+    size: float
+    align: str
+    lines: tuple[str, ...] = ()
+
+    @property
+    def line_h(self) -> float:
+        return self.size * LINE_FACTOR
+
+    @property
+    def height(self) -> float:
+        return len(self.lines or (self.text,)) * self.line_h + 2 * CELL_PAD
+
+
+def _wrapped(pdf, width: float, text: str) -> _Cell:
+    """A name or unit on an official sheet is never cut: wrapped onto two lines at 9 pt, made a
+    little smaller (down to 8 pt) when two lines at 9 pt are not enough, and given more lines
+    (the row grows) only when even that does not hold it."""
+    size = 9.0
+    while True:
+        pdf.set_font(FONT, "", size)
+        lines = pdf.multi_cell(width, size * LINE_FACTOR, text, dry_run=True, output="LINES")
+        if len(lines) <= 2 or size <= MIN_SIZE:
+            return _Cell(text, size, "L", lines=tuple(line.strip() for line in lines))
         size -= 0.5
-        pdf.set_font_size(size)
-    while pdf.get_string_width(text) > width - 2 and len(text) > 3:
-        text = text[:-2] + "…"
-    pdf.cell(width, height, text, border=1, align=align)
+
+
+def _draw_cell(pdf, x: float, y: float, width: float, height: float, cell: _Cell) -> None:
+    """The cell's frame, and its lines centred vertically in the row."""
+    pdf.rect(x, y, width, height)
+    pdf.set_font(FONT, "", cell.size)
+    lines = cell.lines or (cell.text,)
+    top = y + (height - len(lines) * cell.line_h) / 2
+    for index, line in enumerate(lines):
+        pdf.set_xy(x, top + index * cell.line_h)
+        pdf.cell(width, cell.line_h, line, align=cell.align)
 
 
 def _closing(pdf, session, y, new_page):
-    """Place, date and the signatory under the table (a new page if there is no room)."""
-    if y + 42 > BOTTOM:
+    """Place, date and the signatory under the table (a new page if there is no room): the name
+    underlined, then pangkat/golongan and NIP, as on the certificate."""
+    if y + 48 > BOTTOM:
         new_page(False)
         y = 30
     signatory = workshop_signatory(session.workshop)
@@ -189,10 +232,23 @@ def _closing(pdf, session, y, new_page):
     pdf.set_xy(left, y + 32)
     with tagged(pdf):
         pdf.set_font(FONT, "B", 9.5)
-        pdf.cell(width, 5, signatory.name or "……………………………", align="C", new_x="LEFT", new_y="NEXT")
+        name = signatory.name or "……………………………"
+        pdf.cell(width, 5, name, align="C", new_x="LEFT", new_y="NEXT")
+        if signatory.name:
+            name_width = min(pdf.get_string_width(name), width)
+            pdf.set_line_width(0.25)
+            pdf.line(
+                left + (width - name_width) / 2,
+                pdf.get_y(),
+                left + (width + name_width) / 2,
+                pdf.get_y(),
+            )
         pdf.set_font(FONT, "", 9)
+        if signatory.rank:
+            pdf.cell(width, 4.6, signatory.rank, align="C", new_x="LEFT", new_y="NEXT")
         if signatory.nip:
-            pdf.cell(width, 5, _("NIP %(nip)s", nip=spaced_nip(signatory.nip)), align="C")
+            nip = _("NIP %(nip)s", nip=spaced_nip(signatory.nip))
+            pdf.cell(width, 4.6, nip, align="C", new_x="LEFT", new_y="NEXT")
 
 
 # --- the attendance recap ------------------------------------------------------------------
