@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
-from blueprints.admin import importer, services
+from blueprints.admin import audit_sentences, importer, services
 from blueprints.admin.blueprint import bp
 from blueprints.admin.forms import (
     AuditFilterForm,
@@ -24,6 +24,7 @@ from blueprints.admin.settings import SPECS
 from blueprints.auth import nip as nip_rules
 from blueprints.auth.access import direct_superior, has_role, role_required
 from blueprints.auth.constants import ROLE_LABELS
+from blueprints.common.confirm import ask_first
 from blueprints.common.db import db_id
 from blueprints.common.exports import csv_response
 from blueprints.common.forms import EmptyForm
@@ -82,7 +83,9 @@ def _employee_url(employee_id: int, **_kwargs) -> str:
 @role_required("admin")
 def index():
     return render_template(
-        "admin/index.html", figures=services.overview(), recent=services.recent_audit()
+        "admin/index.html",
+        figures=services.overview(),
+        recent=audit_sentences.lines(services.recent_audit()),
     )
 
 
@@ -188,10 +191,13 @@ def unit_head(unit_id: int):
     )
 
 
-def _unit_action(unit_id: int, action, done_message: str):
-    """A button on the unit page; a refusal is answered by the view's ``refusals``."""
+def _unit_action(unit_id: int, action, done_message: str, ask=None):
+    """A button on the unit page; a refusal is answered by the view's ``refusals``.
+    ask: (question, button) of a destructive one, asked first (common/confirm.py)."""
     unit = services.get_unit_or_404(unit_id)
     if EmptyForm().validate_on_submit():
+        if ask and (asked := ask_first(*ask, back=_unit_url(unit_id), subject=unit.name)):
+            return asked
         action(unit)
         db.session.commit()
         flash(done_message, "success")
@@ -202,7 +208,12 @@ def _unit_action(unit_id: int, action, done_message: str):
 @role_required("admin")
 @refusals(back=_unit_url)
 def unit_deactivate(unit_id: int):
-    return _unit_action(unit_id, services.deactivate_unit, _("Unit dinonaktifkan."))
+    return _unit_action(
+        unit_id,
+        services.deactivate_unit,
+        _("Unit dinonaktifkan."),
+        ask=(_("Nonaktifkan unit ini?"), _("Ya, nonaktifkan unit")),
+    )
 
 
 @bp.post("/unit/<int:unit_id>/aktifkan")
@@ -355,14 +366,21 @@ def employee_roles(employee_id: int):
     return redirect_after_post(_employee_url(employee_id))
 
 
-def _employee_action(employee_id: int, action, done_message: str):
-    """A button on the employee page; a refusal is answered by the view's ``refusals``."""
+def _employee_action(employee_id: int, action, done_message: str, ask=None):
+    """A button on the employee page; a refusal is answered by the view's ``refusals``.
+    ask: (question, button) of a destructive one, asked first (common/confirm.py)."""
     employee = services.get_employee_or_404(employee_id)
     if EmptyForm().validate_on_submit():
+        if ask and (asked := _ask_about(employee, *ask)):
+            return asked
         action(employee)
         db.session.commit()
         flash(done_message, "success")
     return redirect_after_post(_employee_url(employee_id))
+
+
+def _ask_about(employee, question: str, button: str):
+    return ask_first(question, button, back=_employee_url(employee.id), subject=employee.name)
 
 
 @bp.post("/pegawai/<int:employee_id>/nonaktifkan")
@@ -373,6 +391,7 @@ def employee_deactivate(employee_id: int):
         employee_id,
         lambda employee: services.deactivate_employee(employee, _me()),
         _("Akun dinonaktifkan. Riwayatnya tetap tersimpan."),
+        ask=(_("Nonaktifkan akun ini? Riwayatnya tetap tersimpan."), _("Ya, nonaktifkan akun")),
     )
 
 
@@ -394,6 +413,11 @@ def employee_reset_password(employee_id: int):
     employee = services.get_employee_or_404(employee_id)
     if not EmptyForm().validate_on_submit():
         return redirect_after_post(_employee_url(employee_id))
+    asked = _ask_about(
+        employee, _("Setel ulang kata sandi akun ini?"), _("Ya, setel ulang kata sandi")
+    )
+    if asked:
+        return asked
     temporary = services.reset_password(employee, _me())
     db.session.commit()
     return _employee_page(employee, temporary_password=temporary)
@@ -526,7 +550,7 @@ def import_commit(token: str):
 def audit_log():
     filters = AuditFilterForm(request.args)
     actions = services.audit_actions()
-    filters.action.choices = [("", _("Semua tindakan")), *[(a, a) for a in actions]]
+    filters.action.choices = [("", _("Semua tindakan")), *audit_sentences.action_choices(actions)]
     action = filters.action.data if filters.action.data in actions else ""
     page = paginate(
         services.audit_stmt(action=action, actor=(filters.actor.data or "")[:100]),
@@ -537,7 +561,7 @@ def audit_log():
         "admin/_audit_results.html",
         results=page,
         filters=filters,
-        target_names=services.audit_target_names(page.items),
+        lines=audit_sentences.lines(page.items),
     )
 
 

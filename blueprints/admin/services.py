@@ -499,26 +499,6 @@ def audit_stmt(action: str = "", actor: str = "") -> Select:
     return stmt.order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
 
 
-def audit_target_names(entries: list[AuditEntry]) -> dict[tuple[str, int], str]:
-    """Names of the employees and units an audit page mentions: one query per kind."""
-    names: dict[tuple[str, int], str] = {}
-    wanted = {"employee": set(), "unit": set()}
-    for entry in entries:
-        if entry.target_type in wanted and entry.target_id is not None:
-            wanted[entry.target_type].add(entry.target_id)
-    if wanted["employee"]:
-        for pk, name in db.session.execute(
-            select(Employee.id, Employee.name).where(Employee.id.in_(wanted["employee"]))
-        ):
-            names[("employee", pk)] = name
-    if wanted["unit"]:
-        for pk, name in db.session.execute(
-            select(Unit.id, Unit.name).where(Unit.id.in_(wanted["unit"]))
-        ):
-            names[("unit", pk)] = name
-    return names
-
-
 # --- settings ------------------------------------------------------------------------------
 def current_settings() -> dict[str, int]:
     return {key: settings_module.get_setting(key) for key in settings_module.SPECS}

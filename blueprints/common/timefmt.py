@@ -1,5 +1,6 @@
 """Time is stored in UTC and shown in WIB (Asia/Jakarta); dates and numbers in the user's locale."""
 
+import re
 from datetime import UTC, date, datetime, time
 from functools import lru_cache
 from zoneinfo import ZoneInfo
@@ -77,6 +78,56 @@ def format_day(value: date | None, fmt: str = "medium") -> str:
     if value is None:
         return ""
     return format_date(value, _DATE_STYLES.get(fmt, fmt))
+
+
+# Texts stored now and read later (a notification's parameters: the kind's text is translated
+# when shown, in the reader's language). A date is stored in the source language's style, the same
+# whoever wrote it: "2 Des 2026", "2 Des 2026 08.30 WIB"; localize_params() shows it in the
+# reader's style when the text is read ("2 Dec 2026, 08:30 WIB"). Before issue 15 the stored
+# form was "02-12-2026 08.30 WIB": it is read too.
+_MONTHS_ID = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des")
+_MONTH = "(?P<mon>" + "|".join(_MONTHS_ID) + ")"
+_STORED = re.compile(
+    r"(?P<d>\d{1,2}) " + _MONTH + r" (?P<y>\d{4})(?: (?P<h>\d{2})\.(?P<mi>\d{2}) WIB)?"
+)
+_STORED_BEFORE = re.compile(
+    r"(?P<d>\d{2})-(?P<m>\d{2})-(?P<y>\d{4})(?: (?P<h>\d{2})\.(?P<mi>\d{2}) WIB)?"
+)
+
+
+def stored_day(value: date) -> str:
+    """A day for a stored text: "2 Des 2026" (see localize_params)."""
+    return f"{value.day} {_MONTHS_ID[value.month - 1]} {value.year}"
+
+
+def stored_moment(value: datetime) -> str:
+    """A moment for a stored text, in WIB without seconds: "2 Des 2026 08.30 WIB"."""
+    wib = to_wib(value)
+    return f"{stored_day(wib.date())} {wib:%H.%M} WIB"
+
+
+def localize_stored(value):
+    """A value written by stored_day / stored_moment (or in the older dd-mm-yyyy form) in the
+    reader's style; any other value as it is."""
+    if not isinstance(value, str):
+        return value
+    match = _STORED.fullmatch(value) or _STORED_BEFORE.fullmatch(value)
+    if match is None:
+        return value
+    parts = match.groupdict()
+    month = _MONTHS_ID.index(parts["mon"]) + 1 if parts.get("mon") else int(parts["m"])
+    try:
+        day = date(int(parts["y"]), month, int(parts["d"]))
+        if parts["h"] is None:
+            return format_day(day)
+        return format_wib(wib_to_utc(day, time(int(parts["h"]), int(parts["mi"]))))
+    except ValueError:  # "31 Feb": not a date after all
+        return value
+
+
+def localize_params(params: dict) -> dict:
+    """A stored text's parameters with their dates in the reader's style (call when showing)."""
+    return {key: localize_stored(value) for key, value in (params or {}).items()}
 
 
 @lru_cache(maxsize=16)

@@ -107,12 +107,12 @@ def leader_people():
         # Quarters as the performance cycle writes them: "Triwulan IV 2026" (docs/glossary.md).
         "ub-belum": _(
             "Belum menerima umpan balik Triwulan %(q)s %(year)d",
-            q=("I", "II", "III", "IV")[quarter - 1],
+            q=services.quarter_numeral(quarter),
             year=figures.today.year,
         ),
         "ub-sudah": _(
             "Sudah menerima umpan balik Triwulan %(q)s %(year)d",
-            q=("I", "II", "III", "IV")[quarter - 1],
+            q=services.quarter_numeral(quarter),
             year=figures.today.year,
         ),
     }

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from flask import abort
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import aliased, joinedload
@@ -94,6 +95,18 @@ def _listing(stmt, limit: int = HOME_LIMIT, scalars: bool = True) -> Listing:
 
 def quarter_of(day: date) -> int:
     return (day.month - 1) // 3 + 1
+
+
+QUARTER_ROMAN = ("I", "II", "III", "IV")
+
+
+def quarter_numeral(quarter: int) -> str:
+    """The quarter numbered as the reader's language writes it (docs/glossary.md): Roman in
+    Indonesian ("Triwulan IV 2026"), a digit in English ("Q4 2026"). The messages put it in
+    their "Triwulan %(q)s %(year)d" / "Q%(q)s %(year)d"."""
+    if str(get_locale() or "id").startswith("en"):
+        return str(quarter)
+    return QUARTER_ROMAN[quarter - 1]
 
 
 def quarter_bounds(day: date) -> tuple[datetime, datetime]:
@@ -645,6 +658,10 @@ class LeaderDashboard:
     @property
     def quarter(self) -> int:
         return quarter_of(self.figures.today)
+
+    @property
+    def quarter_numeral(self) -> str:
+        return quarter_numeral(self.quarter)
 
 
 def open_requests_in_scope(leader) -> int:

@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import selectinload
 
-from blueprints.common.timefmt import today_wib, utcnow
+from blueprints.common.timefmt import stored_day, today_wib, utcnow
 from blueprints.feedback.errors import InvalidAction, NotAllowed
 from blueprints.feedback.models import Feedback, FollowUp
 from blueprints.feedback.visibility import can_read
@@ -131,6 +131,6 @@ def remind_due_follow_ups(days_ahead: int = 3) -> int:
             "feedback.followup_due",
             link=url_for("feedback.show", feedback_id=follow_up.feedback_id),
             action=follow_up.description[:80],
-            due=follow_up.due_on.strftime("%d-%m-%Y"),
+            due=stored_day(follow_up.due_on),
         )
     return len(rows)

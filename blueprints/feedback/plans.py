@@ -14,7 +14,7 @@ from sqlalchemy.orm import selectinload
 
 from blueprints.auth import access
 from blueprints.auth.models import Employee
-from blueprints.common.timefmt import utcnow
+from blueprints.common.timefmt import format_day, utcnow
 from blueprints.feedback import workshop_link
 from blueprints.feedback.errors import InvalidAction, NotAllowed
 from blueprints.feedback.models import DevelopmentGoal, Feedback, SelfReflection
@@ -121,7 +121,7 @@ def feedback_choices(employee: Employee) -> list[tuple[int, str]]:
         .limit(50)
     )
     return [
-        (fid, f"{day.strftime('%d-%m-%Y')} — {text[:70]}{'…' if len(text) > 70 else ''}")
+        (fid, f"{format_day(day)} — {text[:70]}{'…' if len(text) > 70 else ''}")
         for fid, day, text in rows
     ]
 

@@ -36,7 +36,7 @@ from blueprints.auth import access
 from blueprints.auth.models import Employee
 from blueprints.common import anonymity, sealing
 from blueprints.common.db import lock_row
-from blueprints.common.timefmt import today_wib, utcnow
+from blueprints.common.timefmt import stored_day, today_wib, utcnow
 from blueprints.feedback.constants import UPWARD_COMMENT_MAX, UPWARD_STATEMENTS
 from blueprints.feedback.errors import InvalidAction
 from blueprints.feedback.models import UpwardAnswer, UpwardParticipation, UpwardRound
@@ -105,7 +105,7 @@ def announce_round(round_: UpwardRound) -> None:
                 "feedback.upward_open",
                 link=link,
                 title=round_.title,
-                closes=round_.closes_on.strftime("%d-%m-%Y"),
+                closes=stored_day(round_.closes_on),
             )
 
 

@@ -11,7 +11,7 @@ from flask import current_app
 from flask_babel import force_locale
 from sqlalchemy import func, select, update
 
-from blueprints.common.timefmt import utcnow
+from blueprints.common.timefmt import localize_params, utcnow
 from blueprints.notifications.models import Notification, OutboxMail
 from extensions import db
 
@@ -28,7 +28,7 @@ def render_text(kind: str, params: dict) -> str:
     if template is None:
         return kind
     try:
-        return str(template) % params
+        return str(template) % localize_params(params)  # dates in the reader's style
     except (KeyError, TypeError, ValueError):
         return str(template)
 

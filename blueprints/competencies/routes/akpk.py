@@ -10,7 +10,7 @@ from blueprints.auth.access import has_role, role_required
 from blueprints.common.exports import xlsx_response
 from blueprints.common.nav import register_nav
 from blueprints.common.refusals import refusals
-from blueprints.common.timefmt import to_wib, utcnow
+from blueprints.common.timefmt import format_wib_date, to_wib, utcnow
 from blueprints.competencies import akpk, dictionary
 from blueprints.competencies.blueprint import bp
 from blueprints.competencies.forms import MandatoryForm
@@ -29,7 +29,7 @@ def _year() -> int:
 def _mandatory_form(analysis):
     form = MandatoryForm()
     form.session.choices = [
-        (s.id, f"{title} — {s.starts_at:%d-%m-%Y}")
+        (s.id, f"{title} — {format_wib_date(s.starts_at)}")
         for cid, items in akpk.matching_workshops(
             list({r.competency.id for r in analysis.rows})
         ).items()
