@@ -1,5 +1,6 @@
 """Valid HTML (issue 15): the Nu Html Checker (vnu-jar from npm, run with Java) finds 0 errors on
-every page each demo role can reach (tests/pagecrawl.py), CSRF on as in production.
+every page each demo role can reach (tests/pagecrawl.py, the pages of pagecrawl.DIRECT included),
+CSRF on as in production.
 
 Locally the test is skipped when Java or node_modules/vnu-jar is missing; on CI (CI or
 KARIER_REQUIRE_BROWSER set) it is required, like the browser tests."""
@@ -14,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.pagecrawl import DEMO_PASSWORD, DEMO_ROLES, crawl
+from tests.pagecrawl import DEMO_PASSWORD, DEMO_ROLES, DIRECT, crawl, seed_for_crawl
 
 ROOT = Path(__file__).resolve().parents[1]
 VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
@@ -35,10 +36,13 @@ def test_every_page_of_every_demo_role_is_valid_html(csrf_app, tmp_path):
     checker = _checker()
     result = csrf_app.test_cli_runner().invoke(args=["seed-demo", "--password", DEMO_PASSWORD])
     assert result.exit_code == 0, result.output
+    seed_for_crawl(csrf_app)
     where: dict[str, str] = {}
     for role in DEMO_ROLES:
         pages = crawl(csrf_app, role)
         assert len(pages) >= 25, (role, [p.url for p in pages])
+        missing = DIRECT[role] - {p.endpoint for p in pages}
+        assert not missing, (role, missing)
         for number, page in enumerate(pages):
             path = tmp_path / f"{role}-{number:03d}.html"
             path.write_text(page.html, encoding="utf-8")
