@@ -21,6 +21,8 @@ from extensions import db
 from tests import factories
 
 HX = {"HX-Request": "true"}
+#: The field a destructive action's form carries once the person said yes (common/confirm.py).
+YES = {"confirmed": "1"}
 PASSWORD = "rahasia-uji-123"
 
 # Property tests on CI: the same examples on every run (derandomize: the seed is the test's own

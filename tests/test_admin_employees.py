@@ -8,7 +8,7 @@ from blueprints.admin.models import AuditEntry
 from blueprints.auth.models import Employee
 from extensions import db
 from tests import factories
-from tests.conftest import HX, PASSWORD
+from tests.conftest import HX, PASSWORD, YES
 from tests.factories_admin import import_nip, many_employees, request_queries, sign_in
 
 
@@ -243,7 +243,7 @@ def test_edit_refuses_self_as_superior_and_someone_elses_email(client, org):
 def test_deactivate_and_reactivate_never_delete(client, org):
     sign_in(client, org.admin)
     version = org.staff_a1.session_version
-    assert client.post(f"/admin/pegawai/{org.staff_a1.id}/nonaktifkan").status_code == 303
+    assert client.post(f"/admin/pegawai/{org.staff_a1.id}/nonaktifkan", data=YES).status_code == 303
     person = _reload(org.staff_a1)
     assert not person.active and person.session_version == version + 1
     client.post("/keluar")
@@ -272,7 +272,9 @@ def test_admin_cannot_lock_themselves_out(client, org):
 
 def test_a_head_is_not_deactivated_before_a_new_head_is_set(client, org):
     sign_in(client, org.admin)
-    response = client.post(f"/admin/pegawai/{org.lurah_a.id}/nonaktifkan", follow_redirects=True)
+    response = client.post(
+        f"/admin/pegawai/{org.lurah_a.id}/nonaktifkan", data=YES, follow_redirects=True
+    )
     assert "Kelurahan A" in response.get_data(as_text=True)
     assert _reload(org.lurah_a).active
 
@@ -303,7 +305,7 @@ def test_password_reset_shows_a_temporary_password_once_and_forces_a_change(app,
     assert victim.get("/").status_code == 200
     admin = app.test_client()
     sign_in(admin, org.admin)
-    response = admin.post(f"/admin/pegawai/{org.staff_a1.id}/reset-sandi")
+    response = admin.post(f"/admin/pegawai/{org.staff_a1.id}/reset-sandi", data=YES)
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     temporary = re.search(r'<p class="temp-password-value"><code>([a-z0-9-]+)</code>', html).group(

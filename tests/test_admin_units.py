@@ -9,6 +9,7 @@ from blueprints.auth.access import led_units
 from blueprints.auth.models import Unit
 from extensions import db
 from tests import factories
+from tests.conftest import YES
 from tests.factories_admin import request_queries, sign_in
 
 
@@ -180,13 +181,15 @@ def test_set_head_requires_an_active_member(client, org):
 
 def test_deactivate_needs_an_empty_unit_then_reactivates(client, org):
     sign_in(client, org.admin)
-    refused = client.post(f"/admin/unit/{org.kel_b.id}/nonaktifkan", follow_redirects=True)
+    refused = client.post(
+        f"/admin/unit/{org.kel_b.id}/nonaktifkan", data=YES, follow_redirects=True
+    )
     assert "masih punya pegawai aktif" in refused.get_data(as_text=True)
     assert _reload(org.kel_b).active
     empty = factories.unit("EMPTY", "Unit Kosong", org.kel_b)
-    client.post(f"/admin/unit/{org.kel_b.id}/nonaktifkan")
+    client.post(f"/admin/unit/{org.kel_b.id}/nonaktifkan", data=YES)
     assert _reload(org.kel_b).active  # still has a child unit and members
-    assert client.post(f"/admin/unit/{empty.id}/nonaktifkan").status_code == 303
+    assert client.post(f"/admin/unit/{empty.id}/nonaktifkan", data=YES).status_code == 303
     assert not _reload(empty).active
     assert _audits("unit.deactivated")[0].target_id == empty.id
     assert client.post(f"/admin/unit/{empty.id}/aktifkan").status_code == 303

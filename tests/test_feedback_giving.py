@@ -19,7 +19,7 @@ from blueprints.feedback.models import (
 from blueprints.notifications.models import Notification
 from extensions import db
 from tests import factories_feedback as ff
-from tests.conftest import HX
+from tests.conftest import HX, YES
 
 
 def _count(model) -> int:
@@ -164,7 +164,7 @@ class TestDraftThenSent:
         draft = ff.feedback(org.lurah_a, org.staff_a1, sent=False)
         sent = ff.feedback(org.lurah_a, org.staff_a2)
         ff.login(client, org.lurah_a)
-        assert client.post(f"/umpan-balik/{draft.id}/hapus").status_code == 303
+        assert client.post(f"/umpan-balik/{draft.id}/hapus", data=YES).status_code == 303
         assert client.post(f"/umpan-balik/{sent.id}/hapus").status_code == 409
         assert db.session.get(Feedback, sent.id) is not None
 

@@ -15,6 +15,7 @@ from blueprints.notifications.models import Notification
 from extensions import db
 from tests import factories
 from tests import factories_feedback as ff
+from tests.conftest import YES
 
 
 def _answer(**overrides):
@@ -227,7 +228,10 @@ class TestRounds:
         ff.login(client, org.admin)
         page = client.get("/umpan-balik/admin").get_data(as_text=True)
         assert "Triwulan IV 2026" in page
-        assert client.post(f"/umpan-balik/admin/putaran/{round_.id}/tutup").status_code == 303
+        assert (
+            client.post(f"/umpan-balik/admin/putaran/{round_.id}/tutup", data=YES).status_code
+            == 303
+        )
         db.session.expire_all()
         assert round_.closed_at is not None
         actions = set(db.session.scalars(select(AuditEntry.action)))
@@ -249,7 +253,7 @@ def test_no_answer_carries_the_transaction_stamp_of_a_submit(app, client, org):
         client.post("/umpan-balik/ke-atas", data=_answer())
     assert db.session.scalar(select(func.count(UpwardAnswer.id))) == 0  # sealed until mixed
     ff.login(client, org.admin)
-    client.post(f"/umpan-balik/admin/putaran/{round_.id}/tutup")
+    client.post(f"/umpan-balik/admin/putaran/{round_.id}/tutup", data=YES)
     answers = set(db.session.scalars(text("SELECT xmin::text FROM upward_answer")))
     submits = set(db.session.scalars(text("SELECT xmin::text FROM upward_participation")))
     assert len(answers) == 1 and len(submits) == 3 and not answers & submits

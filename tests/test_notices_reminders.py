@@ -104,7 +104,7 @@ def test_waiting_approvals_remind_the_superior_once(org, runner):
     assert _recipients(APPROVAL) == [org.lurah_a.id]  # staff_a1's direct superior
     note = db.session.scalars(select(Notification).where(Notification.kind == APPROVAL)).one()
     assert note.params["name"] == org.staff_a1.name
-    assert note.link.endswith("/pelatihan/persetujuan")
+    assert note.link.endswith(f"/pelatihan/persetujuan#izin-{waiting.id}")
 
     assert "approvals reminded: 0" in _run(runner)
     assert _recipients(APPROVAL) == [org.lurah_a.id]

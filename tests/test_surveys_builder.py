@@ -7,7 +7,7 @@ from blueprints.surveys import instrument as builtin
 from blueprints.surveys.models import SurveyDimension, SurveyInstrument, SurveyQuestion
 from extensions import db
 from tests import factories_surveys as fs
-from tests.conftest import HX
+from tests.conftest import HX, YES
 
 
 def test_builtin_instrument_installs_once_from_the_cli(app, runner):
@@ -89,7 +89,7 @@ def test_add_edit_reorder_remove_questions_with_htmx(org, client, login_as):
     db.session.refresh(new)
     assert new.kind == "text" and new.dimension_id is None and not new.reverse_keyed
 
-    removed = client.post(f"/survei/kelola/pertanyaan/{new.id}/hapus", headers=HX)
+    removed = client.post(f"/survei/kelola/pertanyaan/{new.id}/hapus", data=YES, headers=HX)
     assert removed.status_code == 200 and "Apa saran Anda?" not in removed.get_data(as_text=True)
     positions = list(
         db.session.scalars(
@@ -165,7 +165,7 @@ def test_instrument_used_by_a_wave_is_frozen_and_can_be_copied(org, client, logi
 def test_dimension_with_questions_cannot_be_deleted(org, client, login_as):
     t, inst = _inst(org)
     login_as(org.admin)
-    refused = client.post(f"/survei/kelola/dimensi/{t.dims['R1'].id}/hapus", headers=HX)
+    refused = client.post(f"/survei/kelola/dimensi/{t.dims['R1'].id}/hapus", data=YES, headers=HX)
     assert refused.status_code == 409
     assert db.session.get(SurveyDimension, t.dims["R1"].id) is not None
 

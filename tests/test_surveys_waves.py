@@ -12,6 +12,7 @@ from blueprints.surveys import answering, waves
 from blueprints.surveys.models import SurveyResultNode, SurveyWave
 from extensions import db
 from tests import factories_surveys as fs
+from tests.conftest import YES
 
 
 def _wave_data(t, org, **overrides):
@@ -46,7 +47,9 @@ def test_create_open_and_notify_the_invited(org, client, login_as):
     assert created.status_code == 303
     wave = db.session.scalars(select(SurveyWave)).one()
     assert wave.status == "draft" and set(wave.target_unit_ids) == {org.kel_a.id, org.kel_b.id}
-    opened = client.post(f"/survei/kelola/gelombang/{wave.id}/buka", follow_redirects=True)
+    opened = client.post(
+        f"/survei/kelola/gelombang/{wave.id}/buka", data=YES, follow_redirects=True
+    )
     assert "5 pegawai diberi tahu" in opened.get_data(as_text=True)
     db.session.refresh(wave)
     assert wave.status == "open"
@@ -117,7 +120,7 @@ def test_closing_computes_and_stores_once(org, client, login_as):
     wave = fs.wave(t.inst, [org.kec], k=3)
     fs.responses(wave, org.kel_a, fs.uniform(t, 4, 3))
     login_as(org.admin)
-    client.post(f"/survei/kelola/gelombang/{wave.id}/tutup")
+    client.post(f"/survei/kelola/gelombang/{wave.id}/tutup", data=YES)
     db.session.refresh(wave)
     assert wave.status == "closed" and wave.closed_at is not None
     nodes = db.session.scalar(

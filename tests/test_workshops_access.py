@@ -13,7 +13,7 @@ from blueprints.workshops.models import ExternalLearning, Registration, Workshop
 from extensions import db
 from tests import factories
 from tests import factories_workshops as wf
-from tests.conftest import HX
+from tests.conftest import HX, YES
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
@@ -211,7 +211,7 @@ def test_only_other_organizers_verify_and_reject_needs_reason(client, org, login
     client.post(f"/pelatihan/kelola/eksternal/{own.id}/verifikasi")  # not one's own
     client.post(
         f"/pelatihan/kelola/eksternal/{record.id}/tolak",
-        data={f"tolak-{record.id}-reason": "Bukti tidak terbaca"},
+        data={f"tolak-{record.id}-reason": "Bukti tidak terbaca", **YES},
     )
     db.session.expire_all()
     assert db.session.get(ExternalLearning, own.id).status == "pending"

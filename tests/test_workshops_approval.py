@@ -4,6 +4,7 @@ import pytest
 from sqlalchemy import select
 
 from blueprints.notifications.models import Notification
+from blueprints.notifications.services import notify
 from blueprints.workshops.models import Registration
 from blueprints.workshops.registration import pending_approvals_for
 from blueprints.workshops.seats import counts_for
@@ -159,3 +160,82 @@ def test_approvals_fragment_can_be_included_elsewhere(app, org, ws):
             "workshops/_approvals.html", approvals=pending_approvals_for(org.lurah_a)
         )
     assert "Staf A1" in html and "Tolak" in html and "hx-post" in html
+
+
+# --- deciding updates every figure it changes (issue 15) -------------------------------------
+def _unread(person) -> dict[str, int]:
+    db.session.expire_all()
+    rows = db.session.scalars(
+        select(Notification).where(
+            Notification.recipient_id == person.id, Notification.read_at.is_(None)
+        )
+    )
+    links: dict[str, int] = {}
+    for note in rows:
+        links[note.link] = links.get(note.link, 0) + 1
+    return links
+
+
+def test_deciding_reads_exactly_the_notifications_that_asked_for_it(client, org, login_as, ws):
+    s = wf.session(ws, capacity=5)
+    login_as(org.staff_a1)
+    client.post(f"/pelatihan/sesi/{s.id}/daftar")
+    login_as(org.staff_a2)
+    client.post(f"/pelatihan/sesi/{s.id}/daftar")
+    first, second = reg_of(s, org.staff_a1), reg_of(s, org.staff_a2)
+    # Each request's notification leads to that request on the approvals page.
+    link_1 = f"/pelatihan/persetujuan#izin-{first.id}"
+    link_2 = f"/pelatihan/persetujuan#izin-{second.id}"
+    # A notification of an older version pointed at the page as a whole.
+    notify(org.lurah_a, "workshops.approval_requested", link="/pelatihan/persetujuan", name="X")
+    db.session.commit()
+    assert _unread(org.lurah_a) == {link_1: 1, link_2: 1, "/pelatihan/persetujuan": 1}
+
+    login_as(org.lurah_a)
+    response = client.post(f"/pelatihan/persetujuan/{first.id}/setujui", headers=HX)
+    assert set(response.headers["HX-Trigger"].split(",")) == {
+        "approvals-changed",
+        "notifications-changed",
+    }
+    assert _unread(org.lurah_a) == {link_2: 1, "/pelatihan/persetujuan": 1}
+    client.post(
+        f"/pelatihan/persetujuan/{second.id}/tolak",
+        data={f"tolak-{second.id}-reason": "Ada tugas lapangan."},
+    )
+    assert _unread(org.lurah_a) == {}  # nothing waits any more: the old one is read too
+
+
+def test_the_home_figures_refresh_from_a_fragment(client, org, login_as, ws):
+    s = wf.session(ws, capacity=5)
+    first = wf.registration(s, org.staff_a1, "pending_approval")
+    wf.registration(s, org.staff_a2, "pending_approval")
+    db.session.commit()
+    login_as(org.lurah_a)
+    page = client.get("/").get_data(as_text=True)
+    assert 'data-hx-trigger="approvals-changed from:body"' in page
+    assert '<p class="stat" id="action-count">2</p>' in page
+    client.post(f"/pelatihan/persetujuan/{first.id}/setujui", headers=HX)
+    fragment = client.get("/", headers=HX).get_data(as_text=True)
+    assert "<html" not in fragment and 'id="needs-summary"' in fragment
+    assert '<p class="stat" id="action-count">1</p>' in fragment
+    # The section's count, out of band.
+    assert (
+        '<h2 id="needs-approvals-h" data-hx-swap-oob="true">Izin pelatihan menunggu keputusan '
+        'Anda <span class="count-pill">1</span></h2>'
+    ) in fragment
+
+
+def test_the_same_message_with_and_without_javascript(client, org, login_as, ws):
+    s = wf.session(ws, capacity=5)
+    with_js = wf.registration(s, org.staff_a1, "pending_approval")
+    without_js = wf.registration(s, org.staff_a2, "pending_approval")
+    db.session.commit()
+    login_as(org.lurah_a)
+    fragment = client.post(f"/pelatihan/persetujuan/{with_js.id}/setujui", headers=HX)
+    assert "Disetujui: Staf A1 terdaftar." in fragment.get_data(as_text=True)
+    page = client.post(
+        f"/pelatihan/persetujuan/{without_js.id}/setujui",
+        data={"next": "/"},
+        follow_redirects=True,
+    )
+    assert "Disetujui: Staf A2 terdaftar." in page.get_data(as_text=True)

@@ -15,6 +15,7 @@ from blueprints.workshops.models import Certificate, Registration
 from extensions import db
 from tests import factories
 from tests import factories_workshops as wf
+from tests.conftest import YES
 
 WIB = ZoneInfo("Asia/Jakarta")
 
@@ -71,7 +72,7 @@ def test_personal_feed_at_a_secret_url_that_can_be_reset(client, org, login_as, 
     assert [str(e["summary"]) for e in events] == ["Komunikasi Efektif dengan Masyarakat"]
     assert client.get("/pelatihan/kalender/tebakan-acak.ics").status_code == 404
     login_as(org.staff_a1)
-    client.post("/pelatihan/kalender/reset")
+    client.post("/pelatihan/kalender/reset", data=YES)
     client.post("/keluar")
     assert client.get(url).status_code == 404
 

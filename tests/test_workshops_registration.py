@@ -10,7 +10,7 @@ from blueprints.notifications.models import Notification
 from blueprints.workshops.models import Registration, WorkshopSession
 from extensions import db
 from tests import factories_workshops as wf
-from tests.conftest import HX
+from tests.conftest import HX, YES
 
 
 @pytest.fixture
@@ -380,7 +380,7 @@ def test_edit_and_cancel_session_notify_registrants(client, org, login_as, ws):
         )
         == 2
     )
-    client.post(f"/pelatihan/kelola/sesi/{s.id}/status/cancel")
+    client.post(f"/pelatihan/kelola/sesi/{s.id}/status/cancel", data=YES)
     cancelled = db.session.scalars(
         select(Notification.recipient_id).where(Notification.kind == "workshops.session_cancelled")
     ).all()

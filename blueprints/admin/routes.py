@@ -196,7 +196,11 @@ def _unit_action(unit_id: int, action, done_message: str, ask=None):
     ask: (question, button) of a destructive one, asked first (common/confirm.py)."""
     unit = services.get_unit_or_404(unit_id)
     if EmptyForm().validate_on_submit():
-        if ask and (asked := ask_first(*ask, back=_unit_url(unit_id), subject=unit.name)):
+        if (
+            ask
+            and unit.active
+            and (asked := ask_first(*ask, back=_unit_url(unit_id), subject=unit.name))
+        ):
             return asked
         action(unit)
         db.session.commit()
@@ -380,6 +384,9 @@ def _employee_action(employee_id: int, action, done_message: str, ask=None):
 
 
 def _ask_about(employee, question: str, button: str):
+    """The confirmation page, unless the service will refuse (own account) or do nothing."""
+    if employee.id == current_user.id or not employee.active:
+        return None
     return ask_first(question, button, back=_employee_url(employee.id), subject=employee.name)
 
 

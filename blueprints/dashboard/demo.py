@@ -21,7 +21,7 @@ from blueprints.common.demo import DemoContext, demo_seeder
 from blueprints.common.timefmt import today_wib, wib_to_utc
 from blueprints.feedback.models import DevelopmentGoal, FeedbackRequest
 from blueprints.notifications.services import notify
-from blueprints.workshops.api import default_jp, jp_by_employee, when_text
+from blueprints.workshops.api import approval_link, default_jp, jp_by_employee, when_text
 from blueprints.workshops.models import ExternalLearning, Registration, Workshop, WorkshopSession
 from extensions import db
 
@@ -204,19 +204,19 @@ def _camat_queue(ctx: DemoContext, today: date) -> None:
     ).first()
     section_head = by_id.get(units["SKS-PU"].head_id) if "SKS-PU" in units else None
     if change is not None and section_head is not None:
-        db.session.add(
-            Registration(
-                session_id=change.id,
-                employee_id=section_head.id,
-                status="pending_approval",
-                created_at=wib_to_utc(today - timedelta(days=1), time(9, 0)),
-                status_changed_at=wib_to_utc(today - timedelta(days=1), time(9, 0)),
-            )
+        pending = Registration(
+            session_id=change.id,
+            employee_id=section_head.id,
+            status="pending_approval",
+            created_at=wib_to_utc(today - timedelta(days=1), time(9, 0)),
+            status_changed_at=wib_to_utc(today - timedelta(days=1), time(9, 0)),
         )
+        db.session.add(pending)
+        db.session.flush()
         notify(
             camat,
             "workshops.approval_requested",
-            link=url_for("workshops.approvals"),
+            link=approval_link(pending.id),
             name=section_head.name,
             workshop=change.workshop.title,
             when=when_text(change),

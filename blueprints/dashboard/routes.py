@@ -7,6 +7,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from blueprints.admin.audit import audit
 from blueprints.auth.access import has_role, role_required, roles_of
 from blueprints.common.db import db_id, ping
+from blueprints.common.htmx import is_partial
 from blueprints.common.nav import register_nav
 from blueprints.common.pagination import paginate
 from blueprints.common.timefmt import today_wib
@@ -40,6 +41,12 @@ def _helpers():
 @bp.get("/")
 @login_required
 def home():
+    """The page; for htmx, the "hal menunggu" figures alone (they refresh themselves when an
+    in-place action on the page changes what waits, see dashboard/_needs_summary.html)."""
+    if is_partial():
+        return render_template(
+            "dashboard/_needs_summary.html", data=services.home(current_user), oob=True
+        )
     return render_template(
         "dashboard/home.html",
         roles=roles_of(current_user),

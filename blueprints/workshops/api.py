@@ -8,7 +8,7 @@
   pending_approvals_for(leader) -> list[Registration]   (and templates/workshops/_approvals.html)
   upcoming_sessions_for(employee, limit) -> list[Registration]
   managed_sessions(user, ...) -> rows for an organizer's sessions
-  default_jp, when_text, EVALUATION_MIN_GROUP, issue_certificate, calendar_token,
+  default_jp, when_text, approval_link, EVALUATION_MIN_GROUP, issue_certificate, calendar_token,
   evidence_dir, evidence_path
   personal_history_files(employee) -> [(file name, XLSX bytes)] of the SIASN history per year
 
@@ -22,10 +22,11 @@ from blueprints.workshops.evidence import evidence_dir, evidence_path
 from blueprints.workshops.history import personal_history_files
 from blueprints.workshops.ledger import jp_by_employee, jp_for_year, jp_sources, jp_target, ledger
 from blueprints.workshops.registration import pending_approvals_for, upcoming_sessions_for
-from blueprints.workshops.rules import EVALUATION_MIN_GROUP, default_jp, when_text
+from blueprints.workshops.rules import EVALUATION_MIN_GROUP, approval_link, default_jp, when_text
 
 __all__ = [
     "EVALUATION_MIN_GROUP",
+    "approval_link",
     "calendar_token",
     "default_jp",
     "evidence_dir",

@@ -15,14 +15,14 @@ from blueprints.auth.access import direct_reports_stmt, direct_superior, is_dire
 from blueprints.auth.models import Employee
 from blueprints.common.refusals import Refused
 from blueprints.common.timefmt import as_utc, utcnow
-from blueprints.notifications.services import notify
+from blueprints.notifications.services import mark_read_by_link, notify
 from blueprints.workshops.models import (
     ACTIVE_REGISTRATION,
     REGISTRATION_STATUSES,
     Registration,
     WorkshopSession,
 )
-from blueprints.workshops.rules import resolve_now, when_text
+from blueprints.workshops.rules import approval_link, resolve_now, when_text
 from blueprints.workshops.seats import (
     clashes_for,
     fresh_row,
@@ -87,10 +87,11 @@ def register(
         registration.position = None
         registration.status_changed_at = now
         db.session.add(registration)
+        db.session.flush()  # its id is in the notification's link
         notify(
             superior,
             "workshops.approval_requested",
-            link=url_for("workshops.approvals"),
+            link=approval_link(registration.id),
             name=employee.name,
             workshop=session.workshop.title,
             when=when_text(session),
@@ -120,22 +121,28 @@ def cancel_own(session_id: int, employee: Employee, now: datetime | None = None)
 
 
 # --- izin atasan: the direct superior approves or declines ----------------------------------
+def _pending_for(leader):
+    reports = direct_reports_stmt(leader).subquery()
+    return (
+        select(Registration)
+        .join(Registration.session)
+        .where(
+            Registration.status == "pending_approval",
+            Registration.employee_id.in_(select(reports.c.id)),
+            WorkshopSession.status == "published",
+        )
+    )
+
+
 def pending_approvals_for(leader) -> list[Registration]:
     """Requests waiting for this leader's decision, oldest first (bounded: one query).
 
     The dashboard may render them with {% include "workshops/_approvals.html" %} and
     `approvals=pending_approvals_for(current_user)`.
     """
-    reports = direct_reports_stmt(leader).subquery()
     return list(
         db.session.scalars(
-            select(Registration)
-            .join(Registration.session)
-            .where(
-                Registration.status == "pending_approval",
-                Registration.employee_id.in_(select(reports.c.id)),
-                WorkshopSession.status == "published",
-            )
+            _pending_for(leader)
             .options(
                 joinedload(Registration.employee).joinedload(Employee.unit),
                 contains_eager(Registration.session).joinedload(WorkshopSession.workshop),
@@ -154,6 +161,15 @@ def _pending_for_approver_or_404(registration_id: int, leader) -> Registration:
     ):
         abort(404)
     return registration
+
+
+def _decided(leader, registration: Registration) -> None:
+    """The leader decided: the notifications that asked for this decision are read now (and,
+    once nothing waits any more, older ones that pointed at the approvals page as a whole)."""
+    db.session.flush()
+    mark_read_by_link(leader, approval_link(registration.id))
+    if db.session.scalar(_pending_for(leader).with_only_columns(Registration.id).limit(1)) is None:
+        mark_read_by_link(leader, url_for("workshops.approvals"))
 
 
 def approve(registration_id: int, leader, now: datetime | None = None) -> Registration:
@@ -178,6 +194,7 @@ def approve(registration_id: int, leader, now: datetime | None = None) -> Regist
         workshop=session.workshop.title,
         when=when_text(session),
     )
+    _decided(leader, registration)
     return registration
 
 
@@ -203,6 +220,7 @@ def decline(registration_id: int, leader, reason: str, now: datetime | None = No
         when=when_text(session),
         reason=reason,
     )
+    _decided(leader, registration)
     return registration
 
 

@@ -16,7 +16,7 @@ from blueprints.auth.models import Employee
 from blueprints.common.timefmt import utcnow, wib_to_utc
 from blueprints.notifications.services import notify
 from blueprints.workshops.models import Registration, Workshop, WorkshopSession
-from blueprints.workshops.rules import when_text
+from blueprints.workshops.rules import approval_link, when_text
 from extensions import db
 
 
@@ -98,7 +98,7 @@ def remind_superior(registration: Registration) -> bool:
     notify(
         superior,
         "workshops.approval_reminder",
-        link=url_for("workshops.approvals"),
+        link=approval_link(registration.id),
         name=registration.employee.name,
         workshop=session.workshop.title,
         when=when_text(session),

@@ -96,6 +96,14 @@ def when_text(session: WorkshopSession) -> str:
     return stored_moment(session.starts_at)
 
 
+def approval_link(registration_id: int) -> str:
+    """Where the notifications asking a superior to decide one request lead: that request on the
+    approvals page. One link per request, so deciding it marks exactly its notifications read."""
+    from flask import url_for
+
+    return url_for("workshops.approvals", _anchor=f"izin-{registration_id}")
+
+
 def resolve_now(now: datetime | None) -> datetime:
     return as_utc(now) if now is not None else utcnow()
 

@@ -3,8 +3,9 @@
   "use strict";
 
   // Ask before destructive actions: <form data-confirm="...">, in the page's <dialog>. A yes adds
-  // confirmed=1 (the server asks on a page of its own when that field is missing) and sends the
-  // form again, through htmx when the form uses it.
+  // confirmed=1 and sends the form again, through htmx when the form uses it. Without JavaScript
+  // the server asks instead (blueprints/common/confirm.py): a POST without confirmed=1 answers a
+  // confirmation page, or the form is a GET to a confirmation page and htmx posts the action.
   var dialog = document.getElementById("confirm-dialog");
   document.addEventListener("submit", function (event) {
     var form = event.target;
@@ -39,11 +40,17 @@
     if (no) { no.focus(); }
   }, true);
 
-  // After an htmx request, a form that was confirmed asks again next time.
+  // After an htmx request, a form that was confirmed asks again next time; so does a page the
+  // browser brings back from its cache (the back button after a plain post).
   document.addEventListener("htmx:afterRequest", function (event) {
     var form = event.detail && event.detail.elt;
     var flag = form && form.querySelector && form.querySelector("input[name=confirmed]");
     if (flag && form.dataset.confirm) { flag.value = ""; }
+  });
+  window.addEventListener("pageshow", function () {
+    Array.prototype.forEach.call(document.querySelectorAll("form[data-confirm] input[name=confirmed]"), function (flag) {
+      flag.value = "";
+    });
   });
 
   // Auto-submit filter forms whose controls say so (htmx-enhanced forms handle this themselves).

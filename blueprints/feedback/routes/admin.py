@@ -9,6 +9,7 @@ from flask_login import current_user
 from blueprints.admin.settings import get_setting
 from blueprints.auth.access import has_role, role_required
 from blueprints.common import htmx
+from blueprints.common.confirm import ask_first
 from blueprints.common.forms import EmptyForm
 from blueprints.common.nav import register_nav
 from blueprints.feedback import counts, upward
@@ -64,6 +65,15 @@ def round_close(round_id):
     round_ = db.session.get(UpwardRound, round_id) or abort(404)
     if not EmptyForm().validate_on_submit():
         abort(400)
+    if round_.closed_at is None:
+        asked = ask_first(
+            _("Tutup putaran ini sekarang?"),
+            _("Ya, tutup putaran"),
+            back=url_for("feedback.admin_counts"),
+            subject=round_.title,
+        )
+        if asked:
+            return asked
     upward.close_round(current_user, round_)
     db.session.commit()
     flash(_("Putaran ditutup. Pimpinan kini dapat melihat hasil yang memenuhi ambang."), "success")

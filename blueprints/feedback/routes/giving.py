@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 from blueprints.auth.access import role_required
 from blueprints.auth.models import Employee
 from blueprints.common import htmx
+from blueprints.common.confirm import ask_first
 from blueprints.common.db import db_id, db_id_or_none
 from blueprints.common.exports import csv_response, xlsx_response
 from blueprints.common.forms import EmptyForm
@@ -267,6 +268,15 @@ def delete(feedback_id):
     feedback = visibility.get_feedback_for_change(feedback_id, current_user)
     if not EmptyForm().validate_on_submit():
         abort(400)
+    if feedback.author_id == current_user.id and not feedback.is_sent:
+        asked = ask_first(
+            _("Hapus draf ini?"),
+            _("Ya, hapus draf"),
+            back=url_for("feedback.show", feedback_id=feedback.id),
+            subject=_("Draf umpan balik untuk %(name)s", name=feedback.receiver.name),
+        )
+        if asked:
+            return asked
     giving.delete_draft(feedback, current_user)
     db.session.commit()
     flash(_("Draf dihapus."), "info")

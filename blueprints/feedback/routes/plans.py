@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from blueprints.common import htmx
+from blueprints.common.confirm import ask_first
 from blueprints.common.db import db_id
 from blueprints.common.forms import EmptyForm
 from blueprints.feedback import plans, visibility, workshop_link
@@ -119,6 +120,15 @@ def goal_step(goal_id, step):
     goal = plans.get_goal_or_404(goal_id, current_user)
     if not EmptyForm().validate_on_submit():
         abort(400)
+    if step == "batal" and goal.status not in ("done", "cancelled"):
+        asked = ask_first(
+            _("Batalkan sasaran ini?"),
+            _("Ya, batalkan sasaran"),
+            back=url_for("feedback.plan", employee_id=goal.employee_id),
+            subject=goal.title,
+        )
+        if asked:
+            return asked
     if step == "setujui":
         plans.agree_goal(current_user, goal)
         message = _("Sasaran disetujui.")

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from blueprints.auth.access import role_required
 from blueprints.auth.models import Unit
+from blueprints.common.confirm import ask_first
 from blueprints.common.forms import EmptyForm
 from blueprints.common.htmx import is_partial, redirect_after_post, trigger
 from blueprints.common.refusals import refusals
@@ -126,10 +127,18 @@ def _change_with_form(inst, form, form_name: str, change, message: str):
     return _after_change(inst, message)
 
 
-def _change_with_button(inst, change, message: str):
-    """A builder button (CSRF token only): `change()`, then the builder after it."""
+def _change_with_button(inst, change, message: str, ask=None):
+    """A builder button (CSRF token only): `change()`, then the builder after it.
+    ask: (question, button, subject) of a destructive one, asked first (common/confirm.py)."""
+    builder_url = url_for("surveys.builder", instrument_id=inst.id)
     if not EmptyForm().validate_on_submit():
-        return redirect(url_for("surveys.builder", instrument_id=inst.id), 303)
+        return redirect(builder_url, 303)
+    if (
+        ask
+        and not survey_builder.instrument_frozen(inst)
+        and (asked := ask_first(*ask[:2], back=builder_url, subject=ask[2]))
+    ):
+        return asked
     change()
     return _after_change(inst, message)
 
@@ -212,7 +221,10 @@ def add_dimension(instrument_id: int):
 def delete_dimension(dimension_id: int):
     dim = survey_builder.get_dimension_or_404(dimension_id)
     return _change_with_button(
-        dim.instrument, lambda: survey_builder.delete_dimension(dim), _("Dimensi dihapus.")
+        dim.instrument,
+        lambda: survey_builder.delete_dimension(dim),
+        _("Dimensi dihapus."),
+        ask=(_("Hapus dimensi ini?"), _("Ya, hapus dimensi"), dim.name),
     )
 
 
@@ -287,6 +299,7 @@ def delete_question(question_id: int):
         question.instrument,
         lambda: survey_builder.delete_question(question),
         _("Pertanyaan dihapus."),
+        ask=(_("Hapus pertanyaan ini?"), _("Ya, hapus pertanyaan"), question.text),
     )
 
 
@@ -380,10 +393,19 @@ def wave(wave_id: int):
 wave_refusals = refusals(back=lambda wave_id: url_for("surveys.wave", wave_id=wave_id))
 
 
-def _wave_action(wave_id: int, action):
+def _wave_action(wave_id: int, action, ask=None):
+    """ask: (question, button, the status the wave must be in) of an action that cannot be
+    undone, asked first (in another status the service refuses at once)."""
     wave = waves.get_wave_or_404(wave_id)
+    wave_url = url_for("surveys.wave", wave_id=wave.id)
     if not EmptyForm().validate_on_submit():
-        return redirect(url_for("surveys.wave", wave_id=wave.id), 303)
+        return redirect(wave_url, 303)
+    if (
+        ask
+        and wave.status == ask[2]
+        and (asked := ask_first(*ask[:2], back=wave_url, subject=wave.title))
+    ):
+        return asked
     message = action(wave)
     db.session.commit()
     flash(message, "success")
@@ -398,7 +420,12 @@ def open_wave(wave_id: int):
         count = waves.open_wave(wave, current_user)
         return _("Gelombang dibuka; %(count)d pegawai diberi tahu.", count=count)
 
-    return _wave_action(wave_id, action)
+    ask = (
+        _("Buka gelombang ini? Setelah dibuka, pengaturannya tidak dapat diubah."),
+        _("Ya, buka gelombang"),
+        "draft",
+    )
+    return _wave_action(wave_id, action, ask=ask)
 
 
 @bp.post("/kelola/gelombang/<int:wave_id>/tutup")
@@ -409,7 +436,12 @@ def close_wave(wave_id: int):
         waves.close_wave(wave, current_user)
         return _("Gelombang ditutup; hasilnya dihitung dan disimpan.")
 
-    return _wave_action(wave_id, action)
+    ask = (
+        _("Tutup gelombang ini sekarang? Pengisian berhenti dan tidak dapat dibuka lagi."),
+        _("Ya, tutup gelombang"),
+        "open",
+    )
+    return _wave_action(wave_id, action, ask=ask)
 
 
 @bp.post("/kelola/gelombang/<int:wave_id>/ingatkan")

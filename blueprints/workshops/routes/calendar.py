@@ -5,6 +5,7 @@ from flask import Response, abort, flash, redirect, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from blueprints.common.confirm import ask_first
 from blueprints.common.forms import EmptyForm
 from blueprints.workshops.access import get_visible_session_or_404
 from blueprints.workshops.blueprint import bp
@@ -26,6 +27,13 @@ def session_ics(session_id: int):
 @login_required
 def feed_reset():
     if EmptyForm().validate_on_submit():
+        asked = ask_first(
+            _("Alamat lama akan berhenti berfungsi. Lanjutkan?"),
+            _("Ya, buat alamat baru"),
+            back=url_for("workshops.mine"),
+        )
+        if asked:
+            return asked
         calendar_token(current_user, reset=True)
         db.session.commit()
         flash(_("Alamat kalender baru dibuat; alamat lama tidak berlaku lagi."), "success")

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from blueprints.admin.audit import audit
 from blueprints.auth.access import has_role, role_required
+from blueprints.common.confirm import ask_first
 from blueprints.common.forms import EmptyForm
 from blueprints.common.htmx import redirect_after_post, render
 from blueprints.common.nav import register_nav
@@ -45,6 +46,7 @@ from blueprints.workshops.catalogue import (
 from blueprints.workshops.forms import CatalogueForm, SessionForm, TopicForm, WorkshopForm
 from blueprints.workshops.ledger import pending_external_count
 from blueprints.workshops.models import COMPETENCY_TYPES, Topic, WorkshopSession
+from blueprints.workshops.routes.display import ws_when
 from blueprints.workshops.rules import month_bounds, upcoming_months
 from extensions import db
 
@@ -264,6 +266,15 @@ def session_status(session_id: int, action: str):
     location = _status_back(session_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
+    if action == "cancel" and session.status in ("draft", "published"):
+        asked = ask_first(
+            _("Batalkan sesi ini? Semua peserta diberi tahu."),
+            _("Ya, batalkan sesi"),
+            back=location,
+            subject=f"{session.workshop.title} · {ws_when(session)}",
+        )
+        if asked:
+            return asked
     set_session_status(session, action, current_user)
     db.session.commit()
     flash(str(STATUS_ACTIONS[action]), "success")

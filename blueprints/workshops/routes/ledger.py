@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 
 from blueprints.auth.access import can_view_employee, role_required
 from blueprints.auth.models import Employee
+from blueprints.common.confirm import ask_first
 from blueprints.common.forms import EmptyForm
 from blueprints.common.nav import register_nav
 from blueprints.common.refusals import Refused, refusals
@@ -17,6 +18,7 @@ from blueprints.workshops.blueprint import bp
 from blueprints.workshops.forms import ExternalLearningForm, RejectForm
 from blueprints.workshops.ledger import create_external, pending_external, review_external
 from blueprints.workshops.ledger import ledger as build_ledger
+from blueprints.workshops.models import ExternalLearning
 from extensions import db
 
 register_nav("workshops.ledger", _l("JP Saya"), lambda user: True, order=21)
@@ -123,6 +125,21 @@ def external_review(record_id: int, decision: str):
             form=EmptyForm(),
             reject_forms={record_id: form},
         ), 422
+    if not verify_it:
+        pending = db.session.get(ExternalLearning, record_id)
+        if (
+            pending is not None
+            and pending.status == "pending"
+            and pending.employee_id != current_user.id
+        ):
+            asked = ask_first(
+                _("Tolak catatan ini? Alasannya dikirim kepada pegawai."),
+                _("Ya, tolak"),
+                back=_queue_url(),
+                subject=f"{pending.employee.name}: {pending.title}",
+            )
+            if asked:
+                return asked
     record = review_external(
         record_id, current_user, verify_it, form.reason.data if not verify_it else ""
     )

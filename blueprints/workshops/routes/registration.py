@@ -165,7 +165,9 @@ def _approvals_response(
         ),
         status,
     )
-    return trigger(response, "approvals-changed")
+    # The home page's figures listen for approvals-changed (dashboard/_needs_summary.html); the
+    # header badge for notifications-changed (the request's notification is read now).
+    return trigger(response, "approvals-changed", "notifications-changed")
 
 
 def _approvals_refused(message: str, **_view_args):
