@@ -17,7 +17,7 @@ from blueprints.auth import access
 from blueprints.auth.models import Employee, Unit
 from blueprints.common.refusals import Refused
 from blueprints.common.timefmt import utcnow, wib_year_bounds
-from blueprints.competencies.gaps import gap_cells_stmt
+from blueprints.competencies.gaps import gap_cells_stmt, without_jit
 from blueprints.competencies.models import Competency, WorkshopCompetency
 from blueprints.feedback.models import DevelopmentGoal, Feedback, FeedbackCompetency
 from blueprints.workshops import attendance
@@ -87,6 +87,7 @@ def build(user, year: int) -> Akpk:
     sent in that year, goals open now. A fixed number of queries whatever the data size."""
     units_sq = scope_unit_ids_stmt(user)
     people = select(Employee.id).where(Employee.unit_id.in_(units_sq), Employee.active.is_(True))
+    without_jit()
     cells = gap_cells_stmt(people, cutoff=year_cutoff(year)).subquery("cells")
     has_gap = case((cells.c.gap > 0, 1), else_=0)
     grouped = db.session.execute(
@@ -239,10 +240,9 @@ def people_with_gap(user, competency_id: int, unit_id: int | None, min_gap: int 
             Unit.id.in_(units_sq), Unit.path.startswith(unit.path, autoescape=True)
         )
     scope = select(Employee.id).where(Employee.unit_id.in_(units_sq), Employee.active.is_(True))
-    cells = gap_cells_stmt(scope).subquery("cells")
-    ids = select(cells.c.employee_id).where(
-        cells.c.competency_id == competency_id, cells.c.gap >= max(1, min_gap)
-    )
+    without_jit()
+    cells = gap_cells_stmt(scope, competency_id=competency_id).subquery("cells")
+    ids = select(cells.c.employee_id).where(cells.c.gap >= max(1, min_gap))
     return list(
         db.session.scalars(select(Employee).where(Employee.id.in_(ids)).order_by(Employee.name))
     )

@@ -5,7 +5,7 @@ no gap figure ("belum dinilai"); a level above the standard counts as no gap."""
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import case, func, select, text
 from sqlalchemy.orm import selectinload
 
 from blueprints.auth import access
@@ -185,40 +185,57 @@ def _add_details(employee: Employee, view: GapView, current) -> None:
 TEAM_PAGE_SIZE = 40
 
 
-def gap_cells_stmt(employee_ids_stmt, cutoff: date | None = None):
-    """(employee_id, competency_id, required, assessed level or NULL, gap or NULL) for every
-    competency in the standard of each person's jabatan: one SQL statement."""
-    cur = profiles.current_stmt(cutoff=cutoff)
-    gap = case(
-        (cur.c.level.is_(None), None),
-        (
-            cur.c.level < CompetencyStandard.required_level,
-            CompetencyStandard.required_level - cur.c.level,
-        ),
-        else_=0,
-    )
+def without_jit() -> None:
+    """On PostgreSQL, no JIT compilation for the rest of the transaction. The planner costs each
+    cell's level (an index probe) at about 8, so from some 60,000 cells, or far fewer with stale
+    statistics, a gap statement passes jit_optimize_above_cost; compiling then took 0.4 s for a
+    statement that runs in 20 ms. Call it before a gap statement over many people."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("SET LOCAL jit = off"))
+
+
+def _active(competency_id):
+    """The competency is active: a scalar subquery, not a join, so that PostgreSQL filters the
+    standards with it. (Joined, with the statistics of an empty dictionary, it put the
+    competencies outermost and repeated the whole people × standards join for each.)"""
     return (
+        select(Competency.active).where(Competency.id == competency_id).scalar_subquery().is_(True)
+    )
+
+
+def gap_cells_stmt(employee_ids_stmt, cutoff: date | None = None, competency_id: int | None = None):
+    """(employee_id, unit_id, competency_id, required, assessed level or NULL, gap or NULL) for
+    every competency in the standard of each person's jabatan (or only `competency_id`): one SQL
+    statement. The assessed levels are a materialized CTE, so that each cell's level is looked
+    up once (profiles.current_level, one index probe) however often the caller reads the gap."""
+    levels = (
         select(
             Employee.id.label("employee_id"),
             Employee.unit_id.label("unit_id"),
             CompetencyStandard.competency_id.label("competency_id"),
             CompetencyStandard.required_level.label("required"),
-            cur.c.level.label("assessed"),
-            gap.label("gap"),
-        )
-        .join(CompetencyStandard, CompetencyStandard.jabatan == Employee.jabatan)
-        .join(
-            Competency,
-            and_(Competency.id == CompetencyStandard.competency_id, Competency.active.is_(True)),
-        )
-        .outerjoin(
-            cur,
-            and_(
-                cur.c.employee_id == Employee.id,
-                cur.c.competency_id == CompetencyStandard.competency_id,
+            profiles.current_level(Employee.id, CompetencyStandard.competency_id, cutoff).label(
+                "assessed"
             ),
         )
-        .where(Employee.id.in_(employee_ids_stmt))
+        .join(CompetencyStandard, CompetencyStandard.jabatan == Employee.jabatan)
+        .where(Employee.id.in_(employee_ids_stmt), _active(CompetencyStandard.competency_id))
+    )
+    if competency_id is not None:
+        levels = levels.where(CompetencyStandard.competency_id == competency_id)
+    cells = levels.cte("cell_levels").prefix_with("MATERIALIZED")
+    gap = case(
+        (cells.c.assessed.is_(None), None),
+        (cells.c.assessed < cells.c.required, cells.c.required - cells.c.assessed),
+        else_=0,
+    )
+    return select(
+        cells.c.employee_id,
+        cells.c.unit_id,
+        cells.c.competency_id,
+        cells.c.required,
+        cells.c.assessed,
+        gap.label("gap"),
     )
 
 
@@ -239,9 +256,6 @@ def team_matrix(leader, sort: str = "name", direction: str = "asc") -> TeamMatri
         Employee.id != leader.id,
         Employee.active.is_(True),
     )
-    # Materialized once: as a plain subquery SQLite re-evaluated it (and the sort key grouped
-    # from it) for every employee, 450 s for a root leader of 5,000 people.
-    cells_sq = gap_cells_stmt(scope).cte("cells").prefix_with("MATERIALIZED")
     # The columns: the competencies of the standards of the people in scope (no assessments needed).
     column_ids = (
         select(CompetencyStandard.competency_id)
@@ -260,11 +274,14 @@ def team_matrix(leader, sort: str = "name", direction: str = "asc") -> TeamMatri
     stmt = select(Employee).where(Employee.id.in_(scope)).options(selectinload(Employee.unit))
     desc = direction == "desc"
     if sort == "total" or sort in codes:
-        where = [] if sort == "total" else [cells_sq.c.competency_id == codes[sort]]
+        without_jit()
+        only = None if sort == "total" else codes[sort]
+        cells = gap_cells_stmt(scope, competency_id=only).subquery("cells")
+        # Computed once, then joined: when the cells and the sort key were plain subqueries,
+        # SQLite re-evaluated them for every employee (450 s for a root leader of 5,000 people).
         key_sq = (
-            select(cells_sq.c.employee_id, func.sum(cells_sq.c.gap).label("key"))
-            .where(*where)
-            .group_by(cells_sq.c.employee_id)
+            select(cells.c.employee_id, func.sum(cells.c.gap).label("key"))
+            .group_by(cells.c.employee_id)
             .cte("sort_key")
             .prefix_with("MATERIALIZED")
         )

@@ -15,6 +15,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -23,6 +24,11 @@ from blueprints.common.timefmt import utcnow
 from extensions import db
 
 LEVEL_CHECK = "BETWEEN 1 AND 5"
+# The assessment sources that set the current level (profiles.OFFICIAL). The partial index below
+# and profiles.current_level() spell this list the same way: SQLite uses a partial index only for
+# a query that repeats its WHERE term.
+OFFICIAL_SOURCES = ("leader", "assessment_centre")
+OFFICIAL_WHERE = "source IN ('leader', 'assessment_centre')"
 
 
 class Competency(db.Model):
@@ -83,6 +89,16 @@ class CompetencyAssessment(db.Model):
         CheckConstraint(f"level {LEVEL_CHECK}", name="level"),
         CheckConstraint("source IN ('leader','assessment_centre','self')", name="source"),
         Index("ix_competency_assessment_person", "employee_id", "competency_id", "source"),
+        # The current level of one person and competency: the newest official row, one index
+        # probe (profiles.current_level), whatever the planner's statistics say.
+        Index(
+            "ix_competency_assessment_current",
+            "employee_id",
+            "competency_id",
+            "id",
+            postgresql_where=text(OFFICIAL_WHERE),
+            sqlite_where=text(OFFICIAL_WHERE),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

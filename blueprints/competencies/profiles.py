@@ -12,15 +12,15 @@ from datetime import date
 from flask import abort
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import bindparam, func, select
+from sqlalchemy.orm import aliased, selectinload
 
 from blueprints.admin.audit import audit
 from blueprints.auth import access
 from blueprints.auth.models import Employee
 from blueprints.common.refusals import Refused
 from blueprints.common.timefmt import to_wib, utcnow
-from blueprints.competencies.models import Competency, CompetencyAssessment
+from blueprints.competencies.models import OFFICIAL_SOURCES, Competency, CompetencyAssessment
 from extensions import db
 
 SOURCES = {
@@ -28,7 +28,7 @@ SOURCES = {
     "assessment_centre": _l("Assessment center"),
     "self": _l("Penilaian diri"),
 }
-OFFICIAL = ("leader", "assessment_centre")  # sources that set the current level
+OFFICIAL = OFFICIAL_SOURCES  # sources that set the current level
 
 
 # --- who --------------------------------------------------------------------------------------
@@ -103,32 +103,42 @@ def assess(by, employee: Employee, source: str, data: AssessmentInput) -> Compet
 
 
 # --- reading ------------------------------------------------------------------------------------
-def latest_ids_stmt(sources=OFFICIAL, cutoff: date | None = None) -> Select:
-    """SELECT the id of the newest assessment per (person, competency) from `sources`."""
-    stmt = select(func.max(CompetencyAssessment.id)).where(CompetencyAssessment.source.in_(sources))
-    if cutoff is not None:
-        stmt = stmt.where(CompetencyAssessment.assessed_on <= cutoff)
-    return stmt.group_by(CompetencyAssessment.employee_id, CompetencyAssessment.competency_id)
-
-
-def current_stmt(sources=OFFICIAL, cutoff: date | None = None):
-    """A subquery (employee_id, competency_id, level, source, assessed_on) of current levels."""
-    a = CompetencyAssessment
-    # A materialized CTE, computed once per statement: as a plain subquery SQLite evaluated it
-    # again for each row it was joined to (minutes for 5,000 people).
-    return (
-        select(a.employee_id, a.competency_id, a.level, a.source, a.assessed_on)
-        .where(a.id.in_(latest_ids_stmt(sources, cutoff)))
-        .cte("current_level")
-        .prefix_with("MATERIALIZED")
+def _newest(column: str, employee_id, competency_id, sources=OFFICIAL, cutoff: date | None = None):
+    """A correlated scalar subquery: `column` of the newest (highest id) row of one person and
+    competency from `sources` (dated up to `cutoff`), NULL if none; `employee_id` and
+    `competency_id` are columns of the enclosing query. One index probe per call (for the
+    official sources, of ix_competency_assessment_current), so the work grows with the number
+    of calls whatever the planner's statistics say. (A join on a CTE of the current levels, or
+    an IN over max(id) grouped per person and competency, did not: with the statistics from
+    before a bulk load PostgreSQL estimated one row and compared every row with every row,
+    10.8 M comparisons for the heatmap at 1,500 people, 50 s for one profile at 5,000.)"""
+    a = aliased(CompetencyAssessment)
+    # The sources as literals, not bound parameters: a partial index serves only a query that
+    # spells its WHERE term (SQLite; PostgreSQL's generic plans).
+    listed = bindparam("sources", list(sources), expanding=True, literal_execute=True, unique=True)
+    stmt = select(getattr(a, column)).where(
+        a.employee_id == employee_id, a.competency_id == competency_id, a.source.in_(listed)
     )
+    if cutoff is not None:
+        stmt = stmt.where(a.assessed_on <= cutoff)
+    return stmt.order_by(a.id.desc()).limit(1).scalar_subquery()
+
+
+def current_level(employee_id, competency_id, cutoff: date | None = None):
+    """The current level of a person on a competency (up to `cutoff`), NULL if never assessed:
+    a correlated scalar subquery on columns of the enclosing query (gaps.gap_cells_stmt)."""
+    return _newest("level", employee_id, competency_id, OFFICIAL, cutoff)
 
 
 def levels_of(employee_id: int, sources=OFFICIAL) -> dict[int, CompetencyAssessment]:
     """competency id -> the newest assessment of one person from `sources` (one query)."""
     a = CompetencyAssessment
-    ids = latest_ids_stmt(sources).where(a.employee_id == employee_id)
-    rows = db.session.scalars(select(a).where(a.id.in_(ids)).options(selectinload(a.assessed_by)))
+    newest = _newest("id", a.employee_id, a.competency_id, sources)
+    rows = db.session.scalars(
+        select(a)
+        .where(a.employee_id == employee_id, a.source.in_(sources), a.id == newest)
+        .options(selectinload(a.assessed_by))
+    )
     return {row.competency_id: row for row in rows}
 
 
