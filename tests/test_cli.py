@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from blueprints.auth import nip as nip_rules
-from blueprints.auth.access import has_role, roles_of
+from blueprints.auth.access import has_role, roles_of, subtree_unit_ids
 from blueprints.auth.models import Employee, Unit
 from extensions import db
 
@@ -22,8 +22,13 @@ def test_seed_demo_builds_the_demo_contract(app, demo, client):
     names = set(db.session.scalars(select(Unit.name)))
     assert {f"Kelurahan {k}" for k in KELURAHAN} <= names
     assert any("Puskesmas" in n for n in names)
-    root = db.session.scalars(select(Unit).where(Unit.parent_id.is_(None))).one()
-    assert root.head_id == demo.camat.id
+    # Two roots: the kecamatan, headed by the camat, and the Puskesmas, a UPT of the city's
+    # health office (domain.md §4), which is outside the camat's subtree and scope.
+    roots = {u.kind: u for u in db.session.scalars(select(Unit).where(Unit.parent_id.is_(None)))}
+    assert set(roots) == {"kecamatan", "puskesmas"}
+    assert roots["kecamatan"].head_id == demo.camat.id
+    camat_scope = subtree_unit_ids(demo.camat)
+    assert roots["puskesmas"].id not in camat_scope and roots["kecamatan"].id in camat_scope
     assert roles_of(demo.admin) == ["staff", "admin"]
     assert roles_of(demo.penyelenggara) == ["staff", "organizer"]
     assert roles_of(demo.camat) == ["staff", "leader"]

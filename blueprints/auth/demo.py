@@ -23,7 +23,9 @@ UNITS = [
     ("KEL-RP", "Kelurahan Rengas Pulau", "kelurahan", "KEC"),
     ("KEL-TER", "Kelurahan Tanah Enam Ratus", "kelurahan", "KEC"),
     ("KEL-TJ", "Kelurahan Terjun", "kelurahan", "KEC"),
-    ("PKM-TJ", "UPT Puskesmas Terjun", "puskesmas", "KEC"),
+    # A Puskesmas is a UPT of the city health office, not a unit of the camat (domain.md §4): a
+    # root of its own, outside the camat's scope and the kecamatan's survey results.
+    ("PKM-TJ", "UPT Puskesmas Terjun", "puskesmas", None),
 ]
 
 HEAD_TITLES = {

@@ -358,7 +358,6 @@ def _seed(ctx: DemoContext) -> None:
         "KEL-PP",
         "KEL-RP",
         "KEL-TER",
-        "PKM-TJ",
     ):
         head = by_id[units[code].head_id]
         if rng.random() < 0.75:

@@ -49,7 +49,6 @@ BASE = {
 UNIT_SHIFT = {
     "KEL-PP": {"manfaat": -1.2, "kesesuaian": -0.3},
     "KEL-LD": {"emosional": +0.8, "rutinitas": +0.4},
-    "PKM-TJ": {"keyakinan": +0.6, "kekakuan": -0.3},
     "KEL-TJ": {"keyakinan": -0.7, "dukungan": +0.2},
     "KEL-TER": {"dukungan": -0.5},
 }
@@ -73,7 +72,6 @@ RESPONDENTS = {
     "KEL-RP": (5, 6),
     "KEL-TER": (5, 4),
     "KEL-TJ": (5, 6),
-    "PKM-TJ": (5, 6),
 }
 
 COMMENTS = {
