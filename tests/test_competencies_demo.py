@@ -259,12 +259,11 @@ def test_attendance_is_evidence_and_never_raises_a_level(app, demo):
     person, leader = demo.pegawai, demo.lurah_terjun
     row = next(r for r in gaps.gap_view(person).rows if r.gap)
     workshop = db.session.scalars(select(WorkshopSession)).first().workshop
-    if db.session.get(WorkshopCompetency, (workshop.id, row.competency.id)) is None:
-        db.session.add(
-            WorkshopCompetency(
-                workshop_id=workshop.id, competency_id=row.competency.id, target_level=5
-            )
-        )
+    declared = db.session.get(WorkshopCompetency, (workshop.id, row.competency.id))
+    if declared is None:
+        declared = WorkshopCompetency(workshop_id=workshop.id, competency_id=row.competency.id)
+        db.session.add(declared)
+    declared.target_level = 5  # above the level held (there is a gap, so it is under 5)
     past = fw.session(workshop, starts_at=(utcnow() - timedelta(hours=3)).replace(microsecond=0))
     fw.registration(past, person, attended=True)
     db.session.commit()
@@ -272,6 +271,24 @@ def test_attendance_is_evidence_and_never_raises_a_level(app, demo):
     same = next(r for r in after.rows if r.competency.id == row.competency.id)
     assert same.assessed.level == row.assessed.level and same.gap == row.gap  # not raised
     assert same.evidence, "the attended session shows as evidence"
+    # A session that aims no higher than the level held offers nothing to confirm (confirming
+    # would lower the level); a cancelled session is no evidence, as it earns no JP.
+    declared.target_level = row.assessed.level
+    db.session.commit()
+
+    def from_this_workshop(view):
+        rows = [r for r in view.rows if r.competency.id == row.competency.id]
+        return [e for r in rows for e in r.evidence if e[0] == workshop.title]
+
+    assert from_this_workshop(after)
+    assert from_this_workshop(gaps.gap_view(person)) == []
+    declared.target_level = 5
+    past.status = "cancelled"
+    db.session.commit()
+    starts = [e[1] for e in from_this_workshop(gaps.gap_view(person))]
+    assert past.starts_at.replace(tzinfo=None) not in [s.replace(tzinfo=None) for s in starts]
+    past.status = "completed"
+    db.session.commit()
     html = _login(app, leader).get(f"/kompetensi/pegawai/{person.id}").get_data(as_text=True)
     assert "Bukti dari pelatihan yang diikuti" in html
     own = _login(app, person).get("/kompetensi/").get_data(as_text=True)

@@ -164,9 +164,11 @@ def _add_details(employee: Employee, view: GapView, current) -> None:
         .join(Workshop, Workshop.id == WorkshopCompetency.workshop_id)
         .join(WorkshopSession, WorkshopSession.workshop_id == Workshop.id)
         .join(Registration, Registration.session_id == WorkshopSession.id)
-        .where(
+        .where(  # what the JP ledger counts as attended (workshops.ledger.jp_sources)
             Registration.employee_id == employee.id,
+            Registration.status == "confirmed",
             Registration.attended.is_(True),
+            WorkshopSession.status != "cancelled",
             WorkshopCompetency.competency_id.in_(list(by_id)),
         )
         .order_by(WorkshopSession.starts_at.desc())
@@ -176,6 +178,8 @@ def _add_details(employee: Employee, view: GapView, current) -> None:
         assessed = current.get(cid)
         if assessed is not None and assessed.assessed_on >= starts_at.date():
             continue  # already confirmed (or reassessed) after the session
+        if assessed is not None and assessed.level >= target_level:
+            continue  # the session aims no higher than the level held: nothing to confirm
         for row in by_id.get(cid, []):
             if len(row.evidence) < 3:
                 row.evidence.append((title, starts_at, target_level))
