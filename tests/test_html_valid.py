@@ -1,6 +1,6 @@
 """Valid HTML (issue 15): the Nu Html Checker (vnu-jar from npm, run with Java) finds 0 errors on
 every page each demo role can reach (tests/pagecrawl.py, the pages of pagecrawl.DIRECT included),
-CSRF on as in production.
+CSRF on as in production. Every such page links the one stylesheet, css/app.css.
 
 Locally the test is skipped when Java or node_modules/vnu-jar is missing; on CI (CI or
 KARIER_REQUIRE_BROWSER set) it is required, like the browser tests."""
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -44,6 +45,9 @@ def test_every_page_of_every_demo_role_is_valid_html(csrf_app, tmp_path):
         missing = DIRECT[role] - {p.endpoint for p in pages}
         assert not missing, (role, missing)
         for number, page in enumerate(pages):
+            # One stylesheet for the whole app (issue 12): one request, one cache entry.
+            sheets = re.findall(r'<link rel="stylesheet" href="([^"?]+)', page.html)
+            assert sheets == ["/static/css/app.css"], (role, page.url, sheets)
             path = tmp_path / f"{role}-{number:03d}.html"
             path.write_text(page.html, encoding="utf-8")
             where[str(path)] = f"{role} {page.url}"
