@@ -387,3 +387,20 @@ def test_a_name_outside_the_reduced_fonts_is_drawn_with_the_full_ones(client, or
     pdf = client.get(f"/pelatihan/sertifikat/{reg.id}.pdf").data
     assert "Արամ Petrosyan" in _text(pdf)
     assert_fonts_embedded(pdf)
+
+
+def test_the_printed_verification_address_is_the_public_one(app, client, org, login_as, ws):
+    """A certificate downloaded on the server's own address still prints the address every
+    reader reaches (PUBLIC_BASE_URL), for the text and the QR alike."""
+    _s, reg = _attended(ws, org.staff_a1)
+    login_as(org.staff_a1)
+    before = app.config["PUBLIC_BASE_URL"]
+    app.config["PUBLIC_BASE_URL"] = "https://karier.marelan.go.id"
+    try:
+        response = client.get(f"/pelatihan/sertifikat/{reg.id}.pdf")  # on http://localhost
+    finally:
+        app.config["PUBLIC_BASE_URL"] = before
+    cert = db.session.scalars(select(Certificate)).one()
+    text = " ".join(_text(response.data).split())
+    assert f"https://karier.marelan.go.id/verifikasi/{cert.code}" in text.replace(" ", "")
+    assert "localhost" not in text

@@ -419,3 +419,26 @@ def test_the_session_page_points_to_the_check_in_while_it_is_open(client, org, l
     later = wf.session(s.workshop, starts_at=utcnow() + timedelta(days=2))
     login_as(org.staff_a1)
     assert 'href="/pelatihan/hadir"' not in client.get(f"/pelatihan/sesi/{later.id}").text
+
+
+@pytest.mark.parametrize(
+    ("public_base", "expected"),
+    [
+        # Configured: phones get the address everyone reaches, whatever host the screen used.
+        ("https://karier.marelan.go.id/", "https://karier.marelan.go.id/pelatihan/hadir/"),
+        # The development default (loopback): the request's own host is the best guess.
+        ("http://127.0.0.1:5000", "http://192.168.1.20:8000/pelatihan/hadir/"),
+    ],
+)
+def test_the_qr_points_at_the_public_address(app, running, public_base, expected):
+    s, _reg = running
+    before = app.config["PUBLIC_BASE_URL"]
+    app.config["PUBLIC_BASE_URL"] = public_base
+    try:
+        # The organizer's screen opened on the server's LAN address.
+        with app.test_request_context(base_url="http://192.168.1.20:8000"):
+            url = checkin.scan_url(s)
+    finally:
+        app.config["PUBLIC_BASE_URL"] = before
+    assert url.startswith(expected), url
+    assert url.endswith(_scan_path(s)), url

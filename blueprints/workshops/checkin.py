@@ -28,6 +28,7 @@ from sqlalchemy.orm import joinedload
 from blueprints.admin.audit import audit
 from blueprints.admin.settings import get_setting
 from blueprints.auth.models import Employee
+from blueprints.common.links import public_url
 from blueprints.common.refusals import Refused
 from blueprints.common.timefmt import as_utc, format_wib
 from blueprints.notifications.services import notify
@@ -291,7 +292,7 @@ def live(session: WorkshopSession) -> Live:
 
 def scan_url(session: WorkshopSession, now: datetime | None = None) -> str:
     token = make_token(session.id, step_of(now))
-    return url_for("workshops.checkin_scan", session_id=session.id, token=token, _external=True)
+    return public_url("workshops.checkin_scan", session_id=session.id, token=token)
 
 
 def qr_svg(url: str) -> str:
