@@ -43,7 +43,7 @@ from tests import factories
 _SEQ = itertools.count(1)
 
 
-# --- single rows ------------------------------------------------------------------------------
+# --- single rows ----------------------------------------------------------------------------------
 def workshop(organizer=None, title=None, *, requires_approval=False, topics=()) -> Workshop:
     row = Workshop(
         title=title or f"Pelatihan Dasbor {next(_SEQ)}",
@@ -216,7 +216,7 @@ def participate(w: SurveyWave, *people) -> None:
     db.session.flush()
 
 
-# --- the home scenario: one case per kind of item, and its near misses -------------------------
+# --- the home scenario: one case per kind of item, and its near misses ----------------------------
 def home_scenario(org) -> SimpleNamespace:
     """Rows that need someone, and rows that look alike but need nobody (the near misses)."""
     today = today_wib()
@@ -278,7 +278,7 @@ def home_scenario(org) -> SimpleNamespace:
     return ns
 
 
-# --- bulk organisation for query counts -------------------------------------------------------------
+# --- bulk organisation for query counts -----------------------------------------------------------
 def bulk_org(employees: int) -> SimpleNamespace:
     """A root unit with kelurahan and lingkungan below, `employees` people (bulk INSERT), and
     rows in every table the dashboards read, scaled with the number of people."""
@@ -496,7 +496,7 @@ def _responses(w: SurveyWave, people, on: date | None = None) -> None:
     db.session.flush()
 
 
-# --- reading pages -----------------------------------------------------------------------------
+# --- reading pages --------------------------------------------------------------------------------
 def section(html: str, section_id: str) -> str | None:
     """The HTML of <section id="section_id">…</section> (sections are not nested here)."""
     match = re.search(
@@ -538,7 +538,7 @@ def unit_of(code: str) -> Unit:
     return db.session.scalars(select(Unit).where(Unit.code == code)).one()
 
 
-# --- independent computations (plain Python over the rows; no dashboard code) -------------------
+# --- independent computations (plain Python over the rows; no dashboard code) ---------------------
 def _in_subtree(unit_id: int, path: str, units: dict) -> bool:
     return units[unit_id].path.startswith(path)
 
@@ -653,6 +653,27 @@ def expected_home(person) -> dict[str, set]:
     return out
 
 
+def expected_jp_days(person, today: date) -> tuple[date, date]:
+    """[first, end) days of the person's JP year under way, worked out here independently of
+    blueprints/workshops/jp_period.py: the WIB calendar year, or for a PPPK with a contract start
+    the contract year since its last anniversary (29 Feb -> 28 Feb in a non-leap year)."""
+    if person.contract_start is None:
+        return date(today.year, 1, 1), date(today.year + 1, 1, 1)
+
+    def anniversary(year):
+        start = person.contract_start
+        return (
+            date(year, 2, 28)
+            if (start.month, start.day) == (2, 29) and year % 4
+            else (start.replace(year=year))
+        )
+
+    first = anniversary(today.year)
+    if first > today:
+        first = anniversary(today.year - 1)
+    return first, anniversary(first.year + 1)
+
+
 def expected_figures(leader) -> dict:
     """JP compliance, quarter coverage and the overdue count for a leader's scope."""
     from blueprints.admin.settings import get_setting
@@ -678,18 +699,19 @@ def expected_figures(leader) -> dict:
     jp, covered, recent = {}, set(), set()
     for e in people:
         total = 0
+        first, after = expected_jp_days(e, today)
         for r in db.session.scalars(select(Registration).where(Registration.employee_id == e.id)):
             if (
                 r.status == "confirmed"
                 and r.attended
                 and r.session.status != "cancelled"
-                and to_wib(r.session.starts_at).year == today.year
+                and first <= to_wib(r.session.starts_at).date() < after
             ):
                 total += r.session.jp_credited
         for x in db.session.scalars(
             select(ExternalLearning).where(ExternalLearning.employee_id == e.id)
         ):
-            if x.status == "verified" and x.learned_on.year == today.year:
+            if x.status == "verified" and first <= x.learned_on < after:
                 total += x.jp
         jp[e.id] = total
         for fb in db.session.scalars(select(Feedback).where(Feedback.receiver_id == e.id)):

@@ -7,6 +7,7 @@ from blueprints.feedback.constants import UPWARD_STATEMENTS
 from blueprints.feedback.giving import snapshot
 from blueprints.feedback.models import (
     Feedback,
+    FeedbackCompetency,
     FeedbackRequest,
     FeedbackVersion,
     FollowUp,
@@ -27,8 +28,10 @@ def feedback(
     context="Situasi uji",
     strengths="Kekuatan uji",
     improvements="Perbaikan uji",
+    competencies=(),
 ):
-    """A feedback written directly (no notifications): sent `days_ago` days ago."""
+    """A feedback written directly (no notifications): sent `days_ago` days ago, tagged with
+    `competencies` (codes; the test installs the dictionary that knows them)."""
     when = utcnow() - timedelta(days=days_ago)
     fb = Feedback(
         author_id=author.id,
@@ -51,6 +54,7 @@ def feedback(
                 position=position,
             )
         )
+    fb.competencies = [FeedbackCompetency(code=code) for code in competencies]
     db.session.add(fb)
     db.session.flush()
     db.session.add(
@@ -167,8 +171,17 @@ def attended_session(item, person, days_ago=10):
     return session
 
 
+def competency_dictionary():
+    """The built-in competency dictionary: the feedback form's tags come from it."""
+    from blueprints.competencies import dictionary
+
+    if dictionary.install_builtin():
+        db.session.commit()
+
+
 def form_data(receiver, **overrides):
-    """A valid feedback form post."""
+    """A valid feedback form post (its tags, komunikasi and presentasi, are in the dictionary)."""
+    competency_dictionary()
     data = {
         "receiver_id": str(receiver.id),
         "occurred_on": today_wib().isoformat(),

@@ -283,6 +283,7 @@ def test_template_download_has_exactly_the_columns(client, org):
         "golongan",
         "status_kepegawaian",
         "atasan_nip",
+        "awal_kontrak",
     ]
 
 

@@ -336,7 +336,13 @@ def test_goal_from_gap_and_mandatory_assignment(app, demo):
     assert person in with_gap
     response = _login(app, organizer).post(
         "/kompetensi/akpk/wajib",
-        data={"session": session.id, "competency": row.competency.id, "unit": 0, "min_gap": 1},
+        data={
+            "session": session.id,
+            "competency": row.competency.id,
+            "unit": 0,
+            "min_gap": 1,
+            "year": to_wib(utcnow()).year,  # the AKPK year the form was shown for
+        },
     )
     assert response.status_code == 303
     registered = set(

@@ -11,6 +11,7 @@ from blueprints.surveys import waves as survey_waves
 from blueprints.workshops.models import Evaluation, Topic
 from extensions import db
 from tests import factories_dashboard as fd
+from tests import factories_feedback as ff
 
 
 def _fresh():
@@ -79,6 +80,7 @@ def test_sessions_attendance_evaluations_records(org, client, login_as):
 
 
 def test_demand_merges_feedback_plans_and_weak_survey_dimensions(app, org, client, login_as):
+    ff.competency_dictionary()  # the tags' names come from the competency dictionary
     presentasi = Topic(name="Presentasi")
     komunikasi = Topic(name="Komunikasi publik")
     db.session.add_all([presentasi, komunikasi])

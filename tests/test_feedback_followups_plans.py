@@ -83,6 +83,7 @@ class TestFollowUps:
 
 class TestDevelopmentPlan:
     def _goal(self, **extra):
+        ff.competency_dictionary()  # the goal's competency is one of the dictionary's
         data = {
             "competency": "presentasi",
             "title": "Paparan yang runtut",

@@ -1,14 +1,16 @@
 """Kept figures (blueprints/feedback/figures.py) equal the live computation after any sequence
 of writes: a property test performs random operations (register, attend one or all, verify or
 reject external learning, give feedback with follow-ups, close and confirm follow-ups, cancel a
-session, change its JP or day, move people and units, change the JP targets), commits each, and
-compares every person's kept row with the figures computed from the source tables."""
+session, change its JP or day, move people and units, change the JP targets, give PPPK people
+contract starts around today and the sessions or take them away, also by a bulk UPDATE as the
+import does), commits each, and compares every person's kept row with the figures computed from
+the source tables."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from blueprints.admin.settings import set_setting
 from blueprints.auth.models import Employee
@@ -16,7 +18,7 @@ from blueprints.common.timefmt import today_wib, utcnow
 from blueprints.feedback import figures
 from blueprints.feedback.figures import PersonFigures
 from blueprints.feedback.models import FollowUp
-from blueprints.workshops import attendance
+from blueprints.workshops import attendance, jp_period
 from blueprints.workshops.models import ExternalLearning, Registration
 from blueprints.workshops.rules import session_day_begun
 from extensions import db
@@ -30,10 +32,12 @@ FIELDS = ("jp", "feedback_quarter", "last_feedback_at", "open_follow_ups")
 def _kept(today) -> dict[int, dict]:
     rows = {row.employee_id: row for row in db.session.scalars(select(PersonFigures))}
     out = {}
-    for eid in db.session.scalars(select(Employee.id)):
+    for person in db.session.scalars(select(Employee)):
+        eid = person.id
         row = rows.get(eid)
+        label = jp_period.current_period(person, today).label  # the person's "this year"
         out[eid] = {
-            "jp": row.jp if row and row.jp_year == today.year else 0,
+            "jp": row.jp if row and row.jp_year == label else 0,
             "feedback_quarter": row.feedback_quarter
             if row and row.quarter == figures.quarter_key(today)
             else 0,
@@ -80,6 +84,10 @@ class World:
         ]
         for person in self.people[:3]:  # registered, not yet marked present
             fd.register(self.sessions[0], person)
+        # JP from the start, on days a contract anniversary may fall between (set_contract).
+        for n, person in enumerate(self.people):
+            day = today_wib() - timedelta(days=(0, 2, 30, 60, 200)[n])
+            fd.external(person, jp=n + 1, status="verified", day=day)
         db.session.commit()
 
     def person(self, n):
@@ -169,8 +177,43 @@ class World:
         unit.parent_id = parent.id
         unit.path = f"{parent.path}{unit.id}/"
 
+    def external_dated(self, a, b):  # verified, on days around the periods' boundaries
+        day = today_wib() - timedelta(days=(0, 1, 2, 3, 39, 40, 41, 200, 364, 366)[a % 10])
+        fd.external(self.person(b), jp=1 + b % 5, status="verified", day=day)
+
+    def set_contract(self, a, b):
+        """A PPPK contract whose anniversary falls around today or the sessions' days."""
+        person = self.person(b)
+        person.employment_type = "PPPK"
+        person.contract_start = self._contract_day(a)
+
+    def bulk_contract(self, a, b):
+        """As the import writes people: a bulk UPDATE by primary key."""
+        person = self.person(b)
+        start = self._contract_day(a) if a % 3 else None
+        kind = "PPPK" if start or a % 2 else "PNS"
+        db.session.execute(
+            update(Employee),
+            [{"id": person.id, "employment_type": kind, "contract_start": start}],
+        )
+
+    def end_contract(self, a, b):
+        person = self.person(b)
+        person.contract_start = None
+        if a % 2:
+            person.employment_type = "PNS"
+
     def change_settings(self, a, b):
         set_setting("jp_target_pns", 10 + a % 30)
+
+    def _contract_day(self, a):
+        if a % 7 == 6:
+            return date(2024, 2, 29)
+        today = today_wib()
+        # Anniversaries between the days of the first records (0, 2, 30, 60, 200 days ago), on
+        # today, and ahead of it (the period under way began last year).
+        back = (0, 1, 3, 29, 31, 59, 61, 199, 201, -1)[a % 10]
+        return today - timedelta(days=back) - timedelta(days=365 * (a % 3))
 
     def _registration(self, a, b):
         return db.session.scalar(
@@ -223,7 +266,7 @@ def test_a_rolled_back_write_keeps_nothing(app):
     fd.feedback(world.org.camat, person)
     db.session.commit()
     row = db.session.get(PersonFigures, person.id)
-    assert row.jp == 0 and row.last_feedback_at is not None
+    assert row.jp == 4 and row.last_feedback_at is not None  # the first record, not the session
 
 
 def test_rebuild_fills_rows_written_around_the_orm(app):
@@ -231,12 +274,12 @@ def test_rebuild_fills_rows_written_around_the_orm(app):
     person = world.person(4)
     fd.register(world.session(0), person, attended=True)
     db.session.commit()
-    assert db.session.get(PersonFigures, person.id).jp == 4
+    assert db.session.get(PersonFigures, person.id).jp == 4 + 5  # the session and first record
     db.session.execute(PersonFigures.__table__.delete())
     db.session.commit()
     assert figures.rebuild() >= len(world.people)
     db.session.commit()
-    assert db.session.get(PersonFigures, person.id).jp == 4
+    assert db.session.get(PersonFigures, person.id).jp == 4 + 5
     _same(_kept(today_wib()), _live(today_wib()))
 
 
@@ -248,12 +291,12 @@ def test_figures_follow_the_year_and_quarter(app):
     fd.feedback(world.org.camat, person)
     db.session.commit()
     row = db.session.get(PersonFigures, person.id)
-    assert row.jp == 4 and row.feedback_quarter == 1
+    assert row.jp == 4 + 4 and row.feedback_quarter == 1  # the session and the first record
     today = today_wib()
     next_year = today.replace(year=today.year + 1)
     value = db.session.execute(
-        select(figures.jp_expr(next_year), figures.feedback_quarter_expr(next_year)).where(
-            PersonFigures.employee_id == person.id
-        )
+        select(figures.jp_expr(next_year), figures.feedback_quarter_expr(next_year))
+        .join(Employee, Employee.id == PersonFigures.employee_id)
+        .where(PersonFigures.employee_id == person.id)
     ).one()
     assert tuple(value) == (0, 0)

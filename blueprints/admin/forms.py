@@ -5,6 +5,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
+    DateField,
     EmailField,
     IntegerField,
     SearchField,
@@ -22,6 +23,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from blueprints.admin.contracts import contract_start_problem
 from blueprints.admin.importer import EMAIL as EMAIL_PATTERN
 from blueprints.admin.settings import SPECS
 from blueprints.auth import nip as nip_rules
@@ -33,6 +35,7 @@ from blueprints.auth.constants import (
     ROLE_LABELS,
     UNIT_KINDS,
 )
+from blueprints.common.timefmt import today_wib
 
 # WTForms ships no Indonesian catalog: its built-in messages are translated here, and every
 # validator below carries its own Indonesian message.
@@ -41,6 +44,7 @@ _WTFORMS_MESSAGES = {
     "This field is required.": _l("Wajib diisi."),
     "Invalid input.": _l("Isian tidak valid."),
     "Not a valid integer value.": _l("Isi dengan bilangan bulat."),
+    "Not a valid date value.": _l("Isi tanggal yang valid."),
 }
 
 
@@ -203,6 +207,14 @@ class EmployeeForm(AdminForm):
         # app.js shows only the <optgroup> of the chosen status; the server checks it anyway.
         render_kw={"data-follows": "employment_type"},
     )
+    contract_start = DateField(
+        _l("Awal kontrak (PPPK)"),
+        validators=[Optional()],
+        description=_l(
+            "Tanggal mulai perjanjian kerja. Tahun JP PPPK berjalan sejak tanggal ini setiap "
+            "tahun; tanpa tanggal, tahun kalender. Kosongkan untuk PNS."
+        ),
+    )
     jenis_jabatan = SelectField(
         _l("Jenis jabatan"), choices=[(key, label) for key, label in JENIS_JABATAN.items()]
     )
@@ -237,6 +249,11 @@ class EmployeeForm(AdminForm):
             raise ValidationError(
                 _l("Golongan ini tidak berlaku untuk %(type)s.", type=self.employment_type.data)
             )
+
+    def validate_contract_start(self, field):
+        problem = contract_start_problem(self.employment_type.data, field.data, today_wib())
+        if problem is not None:
+            raise ValidationError(problem)
 
     def validate_unit_id(self, field):
         if field.data not in {value for value, _label in field.choices}:

@@ -1,7 +1,10 @@
 """CSV import of employees: validate everything first (dry run), then commit all rows or none.
 
 Columns (header required, any order): nip, nama, email, unit_kode, jabatan, jenis_jabatan,
-golongan, status_kepegawaian, atasan_nip. UTF-8 with or without BOM; comma or semicolon.
+golongan, status_kepegawaian, atasan_nip; optionally awal_kontrak (a PPPK's contract start,
+YYYY-MM-DD, admin/contracts.py: files written before it existed still import, and then a PPPK
+keeps the contract start on record while a PNS has none). UTF-8 with or without BOM; comma or
+semicolon.
 
 A row whose NIP already exists updates that person; any other row creates an account. New accounts
 get NO password: an admin gives each person a temporary one with "Setel ulang kata sandi" (the
@@ -22,6 +25,7 @@ import secrets
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from flask import current_app
@@ -29,9 +33,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, insert, select, update
 
 from blueprints.admin.audit import audit
+from blueprints.admin.contracts import contract_start_problem
 from blueprints.auth import nip as nip_rules
 from blueprints.auth.constants import GOLONGAN_PNS, GOLONGAN_PPPK, JENIS_JABATAN
 from blueprints.auth.models import Employee, Unit
+from blueprints.common.timefmt import today_wib
 from extensions import db
 
 COLUMNS = (
@@ -45,6 +51,10 @@ COLUMNS = (
     "status_kepegawaian",
     "atasan_nip",
 )
+CONTRACT_COLUMN = "awal_kontrak"
+OPTIONAL_COLUMNS = (CONTRACT_COLUMN,)
+ALL_COLUMNS = (*COLUMNS, *OPTIONAL_COLUMNS)
+ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
 CHUNK = 500  # rows per bulk lookup / insert: stays far below every database's parameter limit
 KEEP_UPLOADS_SECONDS = 24 * 3600
@@ -80,6 +90,15 @@ class PlannedRow:
     employment_type: str
     atasan_nip: str
     existing_id: int | None = None
+    contract_start: date | None = None
+    contract_given: bool = False  # the file has the awal_kontrak column
+
+    def contract_fields(self) -> dict:
+        """The contract start to write: the file's; without the column, none for a PNS (the
+        schema allows none) and, for a PPPK already on record, the one kept (no key)."""
+        if self.contract_given or self.employment_type != "PPPK" or not self.existing_id:
+            return {"contract_start": self.contract_start}
+        return {}
 
     @property
     def action(self) -> str:
@@ -144,7 +163,7 @@ def read_rows(text: str) -> tuple[list, list[tuple[int, dict[str, str]]], list[R
         return [_l("Baris judul kolom tidak dapat dibaca.")], [], []
     names = [name.strip().lower() for name in header]
     missing = [c for c in COLUMNS if c not in names]
-    unknown = [n for n in names if n not in COLUMNS]
+    unknown = [n for n in names if n not in ALL_COLUMNS]
     duplicated = sorted({n for n in names if names.count(n) > 1})
     if missing or unknown or duplicated:
         problems = []
@@ -155,6 +174,7 @@ def read_rows(text: str) -> tuple[list, list[tuple[int, dict[str, str]]], list[R
         if duplicated:
             problems.append(_l("Kolom ganda: %(cols)s.", cols=", ".join(duplicated)))
         problems.append(_l("Kolom yang diharapkan: %(cols)s.", cols=",".join(COLUMNS)))
+        problems.append(_l("Kolom pilihan: %(cols)s.", cols=",".join(OPTIONAL_COLUMNS)))
         return problems, [], []
     rows: list[tuple[int, dict[str, str]]] = []
     shape_errors: list[RowError] = []
@@ -364,6 +384,7 @@ def _check_cells(line: int, cells: dict[str, str], errors: list[RowError]) -> Pl
     atasan = nip_rules.normalize(cells["atasan_nip"])
     if atasan and not nip_rules.DIGITS.match(atasan):
         fail("atasan_nip", _l("NIP atasan harus terdiri dari 18 angka."))
+    contract_start = _contract_cell(cells, employment_type, fail)
     if len(errors) > count:
         return None
     return PlannedRow(
@@ -378,7 +399,26 @@ def _check_cells(line: int, cells: dict[str, str], errors: list[RowError]) -> Pl
         golongan=golongan,
         employment_type=employment_type,
         atasan_nip=atasan,
+        contract_start=contract_start,
+        contract_given=CONTRACT_COLUMN in cells,
     )
+
+
+def _contract_cell(cells: dict[str, str], employment_type: str, fail) -> date | None:
+    raw = cells.get(CONTRACT_COLUMN, "")
+    if not raw:
+        return None
+    try:
+        day = date.fromisoformat(raw) if ISO_DAY.match(raw) else None
+    except ValueError:
+        day = None
+    if day is None:
+        fail(CONTRACT_COLUMN, _l("Awal kontrak harus berupa tanggal TTTT-BB-HH, mis. 2024-03-01."))
+        return None
+    problem = contract_start_problem(employment_type, day, today_wib())
+    if problem is not None:
+        fail(CONTRACT_COLUMN, problem)
+    return day
 
 
 def _units_by_code(codes: set[str]) -> dict[str, tuple[int, bool]]:
@@ -439,6 +479,7 @@ def apply(plan: ImportPlan, actor=None, source: str = "", progress: Progress | N
                     "jenis_jabatan": row.jenis_jabatan,
                     "golongan": row.golongan,
                     "employment_type": row.employment_type,
+                    "contract_start": row.contract_start,
                     "password_hash": None,
                 }
                 for row in chunk
@@ -461,6 +502,7 @@ def apply(plan: ImportPlan, actor=None, source: str = "", progress: Progress | N
             "jenis_jabatan": row.jenis_jabatan,
             "golongan": row.golongan,
             "employment_type": row.employment_type,
+            **row.contract_fields(),
             "superior_id": ids[row.atasan_nip] if row.atasan_nip else None,
         }
         for row in plan.rows

@@ -273,6 +273,7 @@ def _employee_data(form: EmployeeForm) -> services.EmployeeData:
         jabatan=form.jabatan.data or "",
         unit_id=form.unit_id.data,
         superior_nip=form.superior_nip.data or "",
+        contract_start=form.contract_start.data,
     )
 
 
@@ -437,7 +438,7 @@ def import_form():
     return render_template(
         "admin/import.html",
         form=ImportForm(),
-        columns=importer.COLUMNS,
+        columns=importer.ALL_COLUMNS,
         unit_codes=services.unit_codes(),
     )
 
@@ -447,7 +448,7 @@ def import_form():
 def import_template():
     return csv_response(
         "contoh-impor-pegawai.csv",
-        importer.COLUMNS,
+        importer.ALL_COLUMNS,
         [
             [
                 "19800101 200501 1 001",
@@ -459,6 +460,7 @@ def import_template():
                 "III/a",
                 "PNS",
                 "",
+                "",  # awal_kontrak: PPPK only
             ]
         ],
     )
@@ -484,7 +486,7 @@ def import_upload():
             else:
                 token = importer.store_upload(text, current_user.id, filename)
                 return redirect_after_post(url_for("admin.import_preview", token=token))
-    return render_template("admin/import.html", form=form, columns=importer.COLUMNS), 422
+    return render_template("admin/import.html", form=form, columns=importer.ALL_COLUMNS), 422
 
 
 def _load_or_404(token: str):

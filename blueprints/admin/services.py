@@ -5,6 +5,7 @@ Views call these functions; every change is audited in the same transaction. The
 
 import secrets
 from dataclasses import dataclass
+from datetime import date
 
 from flask import abort
 from flask_babel import lazy_gettext as _l
@@ -13,11 +14,13 @@ from sqlalchemy.orm import aliased, selectinload
 
 from blueprints.admin import settings as settings_module
 from blueprints.admin.audit import audit
+from blueprints.admin.contracts import contract_start_problem
 from blueprints.admin.models import AuditEntry
 from blueprints.auth import nip as nip_rules
 from blueprints.auth.models import Employee, EmployeeRole, Unit
 from blueprints.auth.services import end_all_sessions
 from blueprints.common.refusals import Refused
+from blueprints.common.timefmt import today_wib
 from extensions import db
 
 
@@ -331,6 +334,7 @@ class EmployeeData:
     jabatan: str
     unit_id: int
     superior_nip: str = ""
+    contract_start: date | None = None  # PPPK only (admin/contracts.py)
 
 
 def _check_employee(data: EmployeeData, employee: Employee | None) -> tuple[str, int | None]:
@@ -340,6 +344,9 @@ def _check_employee(data: EmployeeData, employee: Employee | None) -> tuple[str,
         digits = nip_rules.parse(data.nip, data.employment_type).digits
     except nip_rules.NipError as exc:
         raise AdminError(exc.args[0], "nip") from exc
+    problem = contract_start_problem(data.employment_type, data.contract_start, today_wib())
+    if problem is not None:
+        raise AdminError(problem, "contract_start")
     own_id = employee.id if employee else None
     taken = db.session.scalar(select(Employee.id).where(Employee.nip == digits))
     if taken is not None and taken != own_id:
@@ -375,6 +382,7 @@ def create_employee(data: EmployeeData) -> Employee:
         name=data.name.strip(),
         email=data.email.strip().lower(),
         employment_type=data.employment_type,
+        contract_start=data.contract_start,
         golongan=data.golongan or None,
         jenis_jabatan=data.jenis_jabatan,
         jabatan=data.jabatan.strip(),
@@ -384,7 +392,8 @@ def create_employee(data: EmployeeData) -> Employee:
     )
     db.session.add(employee)
     db.session.flush()
-    audit("employee.created", employee, f"{employee.nip} {employee.name}")
+    contract = f"; contract_start: {data.contract_start}" if data.contract_start else ""
+    audit("employee.created", employee, f"{employee.nip} {employee.name}{contract}")
     return employee
 
 
@@ -395,6 +404,7 @@ def update_employee(employee: Employee, data: EmployeeData) -> None:
         "name": data.name.strip(),
         "email": data.email.strip().lower(),
         "employment_type": data.employment_type,
+        "contract_start": data.contract_start,
         "golongan": data.golongan or None,
         "jenis_jabatan": data.jenis_jabatan,
         "jabatan": data.jabatan.strip(),

@@ -163,6 +163,14 @@ def demo_nip(ctx: DemoContext, gender: str, employment_type: str, seq: int) -> s
     return f"{born:%Y%m%d}{start_year}{rng.randint(1, 12):02d}{sex}{seq % 999 + 1:03d}"
 
 
+def demo_contract_start(nip: str, seq: int) -> date:
+    """A PPPK's contract starts on the first of a month (TMT) of the year their NI PPPK names;
+    the month varies so that the demo shows contract years that do not start on 1 January.
+    Drawn from the NIP and the sequence, not from the random generator, so that adding it left
+    the rest of the demo data as it was."""
+    return date(int(nip[8:12]), 1 + (seq * 5) % 12, 1)
+
+
 def demo_name(ctx: DemoContext, gender: str) -> str:
     first = ctx.rng.choice(FIRST_MALE if gender == "L" else FIRST_FEMALE)
     middle = ctx.rng.choice(MIDDLE)
@@ -202,6 +210,7 @@ def add_employee(
         jenis_jabatan=jenis,
         golongan=golongan,
         employment_type=employment_type,
+        contract_start=demo_contract_start(nip, seq) if employment_type == "PPPK" else None,
     )
     employee.password_hash = demo_password_hash(ctx)
     db.session.add(employee)

@@ -1,11 +1,12 @@
 """The organisation and its people: units as a tree, employees (accounts) and their roles."""
 
-from datetime import datetime
+from datetime import date, datetime
 
 from flask_login import UserMixin
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
+    Date,
     DateTime,
     ForeignKey,
     Integer,
@@ -64,6 +65,11 @@ class Employee(UserMixin, db.Model):
         CheckConstraint("locale IN ('id','en')", name="locale"),
         CheckConstraint("length(nip) = 18", name="nip_length"),
         CheckConstraint("superior_id IS NULL OR superior_id <> id", name="not_own_superior"),
+        # Only a PPPK has a work contract (PP 49/2018): its start sets their JP year
+        # (blueprints/workshops/jp_period.py).
+        CheckConstraint(
+            "contract_start IS NULL OR employment_type = 'PPPK'", name="contract_start_pppk"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -75,6 +81,8 @@ class Employee(UserMixin, db.Model):
     jenis_jabatan: Mapped[str] = mapped_column(String(20), default="pelaksana")
     golongan: Mapped[str | None] = mapped_column(String(10))
     employment_type: Mapped[str] = mapped_column(String(4), default="PNS")
+    # Start of the PPPK work contract ("awal kontrak"); None for a PNS, or a PPPK not yet known.
+    contract_start: Mapped[date | None] = mapped_column(Date)
     superior_id: Mapped[int | None] = mapped_column(ForeignKey("employee.id"), index=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     password_hash: Mapped[str | None] = mapped_column(String(255))

@@ -3,13 +3,14 @@ sosial kultural competency of PermenPANRB 38/2017, and technical competencies pe
 
 The behaviour description of each level is our own short wording (not the regulation's text).
 The built-in entries are data: admins edit names and descriptions and add technical
-competencies; codes are shared with the feedback competency tags so that a tagged feedback is
-evidence on the same competency."""
+competencies. The dictionary is the one list of competencies: the feedback form offers its active
+entries as tags (feedback.tags), a tag stores the entry's code, and a tagged feedback is evidence
+on the same competency. That is why a code never changes once made (save() keeps it)."""
 
 from flask import abort
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
 from blueprints.admin.audit import audit
 from blueprints.common.refusals import Refused
@@ -197,9 +198,9 @@ def install_builtin() -> int:
     return added
 
 
-def _order():
-    from sqlalchemy import case
-
+def dictionary_order():
+    """The dictionary's order: kind (manajerial, sosial kultural, teknis), field, position, name.
+    The feedback form's competency tags follow it too (feedback.tags)."""
     return (
         case(KIND_ORDER, value=Competency.kind, else_=9),
         Competency.field,
@@ -209,7 +210,7 @@ def _order():
 
 
 def all_competencies(active_only: bool = True) -> list[Competency]:
-    stmt = select(Competency).order_by(*_order())
+    stmt = select(Competency).order_by(*dictionary_order())
     if active_only:
         stmt = stmt.where(Competency.active.is_(True))
     return list(db.session.scalars(stmt))

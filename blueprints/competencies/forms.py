@@ -12,6 +12,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
+from wtforms.widgets import HiddenInput
 
 from blueprints.competencies.dictionary import KINDS
 
@@ -89,6 +90,8 @@ class ImportForm(FlaskForm):
 
 
 class MandatoryForm(FlaskForm):
+    # The AKPK year the page shows: the people assigned are those with the gap in that year.
+    year = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
     session = SelectField(_l("Sesi"), coerce=int, validators=[InputRequired()])
     competency = SelectField(_l("Kompetensi"), coerce=int, validators=[InputRequired()])
     unit = SelectField(_l("Unit"), coerce=int, validators=[Optional()])

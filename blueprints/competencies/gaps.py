@@ -21,7 +21,7 @@ from blueprints.competencies.models import (
     WorkshopCompetency,
 )
 from blueprints.competencies.standards import standard_for
-from blueprints.feedback.models import Feedback, FeedbackCompetency
+from blueprints.feedback import evidence
 from blueprints.workshops.models import Registration, Workshop, WorkshopSession
 from extensions import db
 
@@ -51,6 +51,8 @@ class GapView:
     rows: list[GapRow]
     target: CareerTarget | None = None
     target_rows: list[GapRow] = field(default_factory=list)
+    # Feedback tagged with a competency, standard or not (feedback.evidence.Evidence).
+    feedback_evidence: list = field(default_factory=list)
 
     @property
     def largest(self) -> list[GapRow]:
@@ -85,9 +87,10 @@ def _rows(standard: dict[int, int], comps: dict[int, Competency], current, selfs
     return rows
 
 
-def gap_view(employee: Employee, *, with_details: bool = True) -> GapView:
+def gap_view(employee: Employee, *, with_details: bool = True, viewer=None) -> GapView:
     """The person's gaps against their jabatan and, if set, their target jabatan. A fixed
-    number of queries whatever the data size."""
+    number of queries whatever the data size. `viewer` (the person if None) decides which
+    feedback counts as evidence: the feedback they may read."""
     target = db.session.get(CareerTarget, employee.id)
     standard = standard_for(employee.jabatan)
     target_standard = standard_for(target.jabatan) if target else {}
@@ -106,6 +109,8 @@ def gap_view(employee: Employee, *, with_details: bool = True) -> GapView:
         target=target,
         target_rows=_rows(target_standard, comps, current, selfs) if target else [],
     )
+    if with_details:
+        view.feedback_evidence = evidence.evidence_for(viewer or employee, employee.id)
     if with_details and ids:
         _add_details(employee, view, current)
     return view
@@ -119,20 +124,10 @@ def _add_details(employee: Employee, view: GapView, current) -> None:
     by_id = {}
     for row in rows:
         by_id.setdefault(row.competency.id, []).append(row)
-    # feedback tagged with the competency (the same codes): evidence on it
-    counts = db.session.execute(
-        select(FeedbackCompetency.code, func.count())
-        .join(Feedback, Feedback.id == FeedbackCompetency.feedback_id)
-        .where(
-            Feedback.receiver_id == employee.id,
-            Feedback.status == "sent",
-            FeedbackCompetency.code.in_(list(by_code)),
-        )
-        .group_by(FeedbackCompetency.code)
-    )
-    for code, n in counts:
-        for row in by_code.get(code, []):
-            row.feedback_count = n
+    # feedback tagged with the competency (the same code): evidence on it
+    for item in view.feedback_evidence:
+        for row in by_code.get(item.tag.code, []):
+            row.feedback_count = item.count
     # upcoming published sessions of workshops that develop a competency with a gap
     gap_ids = [cid for cid, rs in by_id.items() if any(r.gap for r in rs)]
     if gap_ids:
@@ -185,7 +180,7 @@ def _add_details(employee: Employee, view: GapView, current) -> None:
                 row.evidence.append((title, starts_at, target_level))
 
 
-# --- the team heatmap ------------------------------------------------------------------------------
+# --- the team heatmap -----------------------------------------------------------------------------
 TEAM_PAGE_SIZE = 40
 
 

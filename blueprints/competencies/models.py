@@ -33,7 +33,7 @@ OFFICIAL_WHERE = "source IN ('leader', 'assessment_centre')"
 
 class Competency(db.Model):
     """One competency of the dictionary, with a behaviour description per level 1–5.
-    `code` is shared with the feedback tags (feedback.constants.COMPETENCIES)."""
+    `code` is what a feedback tag stores (feedback.tags): it never changes once made."""
 
     __tablename__ = "competency"
     __table_args__ = (

@@ -74,6 +74,7 @@ def _profile(user: Employee) -> dict:
         jenis_jabatan=user.jenis_jabatan,
         golongan=user.golongan or "",
         status_kepegawaian=user.employment_type,
+        awal_kontrak=user.contract_start,
         atasan_langsung=superior.name if superior else "",
         aktif=user.active,
         bahasa=user.locale,
@@ -84,18 +85,26 @@ def _profile(user: Employee) -> dict:
 
 
 def _jp(user: Employee, registrations: list[Registration], external: list[ExternalLearning]):
-    years = {to_wib(r.session.starts_at).year for r in registrations if r.attended}
-    years |= {e.learned_on.year for e in external if e.status == "verified"}
+    """One row per JP period with learning: a calendar year, or a PPPK's contract year (its
+    label is the year it starts in; awal/akhir say which days it covers)."""
+    label = workshop_services.period_label
+    years = {label(user, to_wib(r.session.starts_at).date()) for r in registrations if r.attended}
+    years |= {label(user, e.learned_on) for e in external if e.status == "verified"}
     target = workshop_services.jp_target(user)
-    return [
-        _row(
-            tahun=year,
-            jp=workshop_services.jp_for_year(user, year),
-            jenis_target="minimal" if target.kind == "min" else "maksimal",
-            target=target.value,
+    rows = []
+    for year in sorted(years, reverse=True):
+        span = workshop_services.period_of(user, year)
+        rows.append(
+            _row(
+                tahun=year,
+                awal=span.first,
+                akhir=span.last,
+                jp=workshop_services.jp_for_year(user, year),
+                jenis_target="minimal" if target.kind == "min" else "maksimal",
+                target=target.value,
+            )
         )
-        for year in sorted(years, reverse=True)
-    ]
+    return rows
 
 
 def _feedback_row(fb: Feedback, other: str) -> dict:

@@ -6,7 +6,9 @@ and runs a bounded number of queries whatever the size of the organisation.
 Rules defined here (each shown to the user in the page's help text):
 - JP compliance: a PNS is at target when their JP this year (WIB) >= jp_target_pns. A PPPK has
   no minimum in the regulation, only a ceiling (jp_max_pppk); we hold them to the same floor,
-  capped by that ceiling: at target when JP >= min(jp_target_pns, jp_max_pppk).
+  capped by that ceiling: at target when JP >= min(jp_target_pns, jp_max_pppk). "This year" is
+  each person's JP period that contains today: a PPPK with a contract start counts their
+  contract year (workshops/jp_period.py).
 - Feedback coverage: the share of people in the subtree who received at least one sent feedback
   in the current quarter (Triwulan, in WIB).
 - Follow-ups due (home): follow-ups of feedback I received, not done, due within
@@ -42,7 +44,7 @@ from blueprints.feedback import receiving as feedback_receiving
 from blueprints.feedback import requesting as feedback_requesting
 from blueprints.feedback import team as feedback_team
 from blueprints.feedback import upward as feedback_upward
-from blueprints.feedback.figures import PersonFigures, quarter_key
+from blueprints.feedback.figures import PersonFigures, kept_jp_now, quarter_key
 from blueprints.feedback.models import DevelopmentGoal, Feedback, FeedbackRequest, FollowUp
 from blueprints.feedback.plans import goals_of
 from blueprints.surveys import actions as survey_actions
@@ -296,7 +298,8 @@ class Career:
 
 
 def career(user) -> Career:
-    year = today_wib().year
+    # The person's "this year": for a PPPK with a contract start, the contract year under way.
+    year = workshop_services.current_period(user).label
     history = [
         (y, workshop_services.jp_for_year(user, y))
         for y in range(year - 1, year - HISTORY_YEARS, -1)
@@ -338,15 +341,11 @@ def _scope_ids(leader):
     return employees_in_scope_stmt(leader).with_only_columns(Employee.id)
 
 
-def _jp_totals(leader, year: int):
-    """employee_id -> JP of the year, for the people in scope: the kept figures
+def _jp_totals(today: date):
+    """employee_id -> JP of each person's period that contains today: the kept figures
     (feedback/figures.py, equal to the workshops blueprint's JP sources), not a pass over every
     registration and record of the organisation."""
-    return (
-        select(PersonFigures.employee_id.label("employee_id"), PersonFigures.jp.label("jp"))
-        .where(PersonFigures.jp_year == year, PersonFigures.jp != 0)
-        .subquery("jp_totals")
-    )
+    return kept_jp_now(today)
 
 
 def _feedback_quarter(leader, day: date):
@@ -377,7 +376,7 @@ class Figures:
 
 def figures(leader) -> Figures:
     today = today_wib()
-    jp = _jp_totals(leader, today.year)
+    jp = _jp_totals(today)
     fbq = _feedback_quarter(leader, today)
     pns, pppk = jp_floor()
     jp_value = func.coalesce(jp.c.jp, 0)

@@ -35,35 +35,9 @@ BERAKHLAK = {
     ),
 }
 
-COMPETENCY_KINDS = {
-    "manajerial": _l("Manajerial"),
-    "sosial_kultural": _l("Sosial kultural"),
-    "teknis": _l("Teknis"),
-}
-
-# PermenPANRB 38/2017: the eight managerial competencies; then technical ones used in Marelan.
-COMPETENCIES = {
-    "integritas": (_l("Integritas"), "manajerial"),
-    "kerjasama": (_l("Kerja sama"), "manajerial"),
-    "komunikasi": (_l("Komunikasi"), "manajerial"),
-    "orientasi_hasil": (_l("Orientasi pada hasil"), "manajerial"),
-    "pelayanan_publik": (_l("Pelayanan publik"), "manajerial"),
-    "pengembangan_diri": (_l("Pengembangan diri dan orang lain"), "manajerial"),
-    "mengelola_perubahan": (_l("Mengelola perubahan"), "manajerial"),
-    "pengambilan_keputusan": (_l("Pengambilan keputusan"), "manajerial"),
-    "perekat_bangsa": (_l("Perekat bangsa"), "sosial_kultural"),
-    "presentasi": (_l("Teknik presentasi"), "teknis"),
-    "administrasi_kependudukan": (_l("Administrasi kependudukan"), "teknis"),
-    "tata_naskah": (_l("Tata naskah dinas"), "teknis"),
-    "pengelolaan_keuangan": (_l("Pengelolaan keuangan dan aset"), "teknis"),
-    "pengolahan_data": (_l("Pengolahan dan analisis data"), "teknis"),
-    "layanan_digital": (_l("Layanan digital dan aplikasi"), "teknis"),
-}
-
-
-def competency_label(code: str) -> str:
-    entry = COMPETENCIES.get(code)
-    return str(entry[0]) if entry else code
+# The competencies a feedback may be tagged with are not listed here: the competency dictionary
+# (competencies.dictionary, seeded from its BUILTIN and TECHNICAL lists) is their one source,
+# read through feedback.tags.
 
 
 def value_label(code: str) -> str:

@@ -6,7 +6,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from blueprints.auth.models import Employee
-from blueprints.feedback.constants import competency_label, value_label
+from blueprints.feedback import tags
+from blueprints.feedback.constants import value_label
 from blueprints.feedback.models import Feedback
 from blueprints.feedback.visibility import can_read, readable_condition, record_read
 from extensions import db
@@ -28,12 +29,13 @@ def export_rows(user) -> tuple[list[str], list[list]]:
         .order_by(Feedback.sent_at.desc(), Feedback.id.desc())
     ).all()
     header = export_header()
+    dictionary = tags.tags_by_code()  # once, whether or not in a request
     rows = []
     for feedback in feedback_rows:
         if not can_read(user, feedback):  # the one rule has the last word
             continue
         record_read(user, feedback, "export")
-        rows.append(feedback_row(feedback))
+        rows.append(feedback_row(feedback, dictionary))
     return header, rows
 
 
@@ -56,7 +58,7 @@ def export_header() -> list[str]:
     ]
 
 
-def feedback_row(feedback: Feedback) -> list:
+def feedback_row(feedback: Feedback, dictionary=None) -> list:
     return [
         feedback.occurred_on,
         feedback.receiver.name,
@@ -66,7 +68,7 @@ def feedback_row(feedback: Feedback) -> list:
         feedback.sent_at,
         feedback.acknowledged_at,
         ", ".join(value_label(v) for v in feedback.value_codes),
-        ", ".join(competency_label(c) for c in feedback.competency_codes),
+        ", ".join(tags.labels(feedback.competency_codes, dictionary)),
         feedback.context,
         feedback.strengths,
         feedback.improvements,

@@ -1,19 +1,22 @@
 """Kept figures: per person, what leaders' pages read about them, stored and kept true on write.
 
-`person_figures` holds, for each employee, their JP of the year it was computed for, the sent
-feedback of the quarter it was computed for, the time of their last sent feedback, and their
-open follow-ups (sent, not confirmed). Every transaction that changes a source row (a
-registration, its session, an external record, a feedback entry, a follow-up) recomputes the
-affected people's rows before it commits, in the same transaction (`before_commit`): the ORM
-changes are collected at each flush, bulk UPDATE/DELETE statements by the rows they match.
+`person_figures` holds, for each employee, their JP of their JP period that contained the day it
+was computed (`jp_year` is that period's label: a calendar year, or a PPPK's contract year, see
+workshops/jp_period.py), the sent feedback of the quarter it was computed for, the time of their
+last sent feedback, and their open follow-ups (sent, not confirmed). Every transaction that
+changes a source row (a registration, its session, an external record, a feedback entry, a
+follow-up) recomputes the affected people's rows before it commits, in the same transaction
+(`before_commit`): the ORM changes are collected at each flush, bulk UPDATE/DELETE statements by
+the rows they match. A change of a person's contract start or employment type moves their JP
+period: it is a source too.
 
-Readers never trust a stale period: `jp_expr(year)` is the stored JP when it was computed for
-that year, else 0 (a new year starts at 0 until its first attended session or record, which is
-a write); the same for the quarter. Targets (settings) and units are not stored: compliance is
-compared at read time and units are joined, so moving people or changing targets needs no
-update. Overdue follow-ups depend on today's date and are counted live (an indexed lookup).
-`rebuild()` recomputes everyone (after a bulk load such as seed-large, or `flask
-rebuild-figures`).
+Readers never trust a stale period: `jp_expr(today)` is the stored JP when it was computed for
+the person's period that contains today (its label, `label_now_expr`), else 0 (a new period
+starts at 0 until its first attended session or record, which is a write); the same for the
+quarter. Targets (settings) and units are not stored: compliance is compared at read time and
+units are joined, so moving people or changing targets needs no update. Overdue follow-ups
+depend on today's date and are counted live (an indexed lookup). `rebuild()` recomputes
+everyone (after a bulk load such as seed-large, or `flask rebuild-figures`).
 """
 
 from __future__ import annotations
@@ -33,11 +36,13 @@ from sqlalchemy import (
     insert,
     select,
 )
+from sqlalchemy import inspect as inspect_object
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from blueprints.auth.models import Employee
 from blueprints.common.timefmt import today_wib, wib_to_utc
 from blueprints.feedback.models import Feedback, FollowUp
+from blueprints.workshops.jp_period import label_now_expr
 from blueprints.workshops.ledger import jp_sources
 from blueprints.workshops.models import ExternalLearning, Registration, WorkshopSession
 from extensions import db
@@ -79,7 +84,7 @@ def live_figures(employee_ids: list[int], today: date | None = None, executor=No
     start, end = quarter_bounds(today)
     out = {
         eid: {
-            "jp_year": today.year,
+            "jp_year": today.year,  # replaced below by the label of the person's period
             "jp": 0,
             "quarter": quarter_key(today),
             "feedback_quarter": 0,
@@ -90,11 +95,16 @@ def live_figures(employee_ids: list[int], today: date | None = None, executor=No
     }
     for start_at in range(0, len(employee_ids), CHUNK):
         ids = employee_ids[start_at : start_at + CHUNK]
-        sources = jp_sources(ids, today.year)
+        # Each person's period that contains today, and its label, in one query.
+        sources = jp_sources(ids, None, today)
         jp_rows = executor.execute(
-            select(sources.c.employee_id, func.sum(sources.c.jp)).group_by(sources.c.employee_id)
+            select(Employee.id, label_now_expr(today), func.sum(sources.c.jp))
+            .outerjoin(sources, sources.c.employee_id == Employee.id)
+            .where(Employee.id.in_(ids))
+            .group_by(Employee.id, Employee.contract_start)
         )
-        for eid, jp in jp_rows:
+        for eid, label, jp in jp_rows:
+            out[eid]["jp_year"] = int(label)
             out[eid]["jp"] = int(jp or 0)
         sent = executor.execute(
             select(
@@ -166,8 +176,21 @@ def rebuild(executor=None) -> int:
 
 # --- what readers use -----------------------------------------------------------------------
 def jp_expr(today: date):
-    """The kept JP of `today`'s year (0 if the row is of another year or missing)."""
-    return func.coalesce(case((PersonFigures.jp_year == today.year, PersonFigures.jp), else_=0), 0)
+    """The kept JP of the person's period that contains `today` (0 if the row is of another
+    period or missing). Employee must be in the query (outer-joined PersonFigures)."""
+    current = PersonFigures.jp_year == label_now_expr(today)
+    return func.coalesce(case((current, PersonFigures.jp), else_=0), 0)
+
+
+def kept_jp_now(today: date):
+    """Subquery (employee_id, jp): the kept JP of each person's period that contains `today`,
+    for the people who have some (join it on employee_id, coalesce to 0)."""
+    return (
+        select(PersonFigures.employee_id.label("employee_id"), PersonFigures.jp.label("jp"))
+        .join(Employee, Employee.id == PersonFigures.employee_id)
+        .where(PersonFigures.jp_year == label_now_expr(today), PersonFigures.jp != 0)
+        .subquery("jp_totals")
+    )
 
 
 def feedback_quarter_expr(today: date):
@@ -183,6 +206,15 @@ def feedback_quarter_expr(today: date):
 def _pending(session: Session) -> set:
     """(kind, id) pairs touched in this transaction: ("person", id) or ("session", id)."""
     return session.info.setdefault("kept_figures_pending", set())
+
+
+# A person's JP period follows these (workshops/jp_period.py): changing them moves the period.
+PERIOD_FIELDS = ("contract_start", "employment_type")
+
+
+def _period_changed(employee: Employee) -> bool:
+    attrs = inspect_object(employee).attrs
+    return any(attrs[name].history.has_changes() for name in PERIOD_FIELDS)
 
 
 def _note_object(pending: set, obj) -> None:
@@ -201,9 +233,16 @@ def _after_flush(session, flush_context):
     pending = _pending(session)
     for obj in (*session.new, *session.dirty, *session.deleted):
         _note_object(pending, obj)
+    # after_flush: the objects' history is still the flushed one. A new person has no JP yet.
+    pending.update(
+        ("person", obj.id)
+        for obj in session.dirty
+        if isinstance(obj, Employee) and _period_changed(obj)
+    )
 
 
 _BULK_KEYS = {
+    Employee: ("person", Employee.id),
     Registration: ("person", Registration.employee_id),
     ExternalLearning: ("person", ExternalLearning.employee_id),
     Feedback: ("person", Feedback.receiver_id),
@@ -222,6 +261,9 @@ def _bulk_statement(state):
     if entry is None:
         return
     kind, column = entry
+    if state.bind_mapper.class_ is Employee:
+        _employee_statement(state)
+        return
     if state.is_insert:
         if kind == "session":
             return  # a new session has no registrations yet
@@ -235,6 +277,23 @@ def _bulk_statement(state):
         stmt = stmt.where(where)
     ids = state.session.execute(stmt).scalars().all()
     _pending(state.session).update((kind, i) for i in ids)
+
+
+def _employee_statement(state) -> None:
+    """A new person has no JP yet; an UPDATE by primary key (the import: one dict per person)
+    moves the period of the people whose contract start or employment type it sets; any other
+    UPDATE or DELETE of employees, the people it matches."""
+    if state.is_insert:
+        return
+    params = state.parameters
+    if isinstance(params, list):
+        ids = {row.get("id") for row in params if any(name in row for name in PERIOD_FIELDS)}
+    else:
+        stmt = select(Employee.id)
+        if state.statement.whereclause is not None:
+            stmt = stmt.where(state.statement.whereclause)
+        ids = set(state.session.execute(stmt).scalars())
+    _pending(state.session).update(("person", i) for i in ids)
 
 
 @event.listens_for(Session, "before_commit")

@@ -26,15 +26,21 @@ from wtforms.validators import (
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from blueprints.common.timefmt import today_wib
+from blueprints.feedback import tags
 from blueprints.feedback.constants import (
     BERAKHLAK,
-    COMPETENCIES,
     LIKERT,
     UPWARD_COMMENT_MAX,
     UPWARD_STATEMENTS,
 )
 
 FOLLOW_UP_ROWS = 3
+#: The competency kinds of the dictionary and the tag field of the feedback form for each.
+TAG_FIELDS = {
+    "manajerial": "competencies_managerial",
+    "sosial_kultural": "competencies_sociocultural",
+    "teknis": "competencies_technical",
+}
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -62,7 +68,8 @@ def value_choices():
 
 
 def competency_choices(kind: str):
-    return [(code, label) for code, (label, k) in COMPETENCIES.items() if k == kind]
+    """The dictionary's active entries of one kind (views widen it for a draft: tags.choices)."""
+    return tags.choices(kind)
 
 
 class FollowUpForm(Form):
@@ -119,17 +126,17 @@ class FeedbackForm(FlaskForm):
         validators=[Optional()],
         description=_l("Nilai dasar ASN menurut SE MenPANRB 20/2021."),
     )
+    # Choices from the competency dictionary; a code outside them fails validation (422).
     competencies_managerial = MultiCheckboxField(
         _l("Kompetensi manajerial"),
         choices=lambda: competency_choices("manajerial"),
         validators=[Optional()],
-        description=_l("Delapan kompetensi manajerial PermenPANRB 38/2017."),
+        description=_l("Dari kamus kompetensi (PermenPANRB 38/2017)."),
     )
     competencies_sociocultural = MultiCheckboxField(
         _l("Kompetensi sosial kultural"),
         choices=lambda: competency_choices("sosial_kultural"),
         validators=[Optional()],
-        description=_l("Perekat bangsa (PermenPANRB 38/2017)."),
     )
     competencies_technical = MultiCheckboxField(
         _l("Kompetensi teknis"),
@@ -151,6 +158,15 @@ class FeedbackForm(FlaskForm):
         render_kw={"type": "search", "autocomplete": "off"},
     )
     request_id = HiddenField()
+
+    def offer_tags(self, keep=()) -> None:
+        """The dictionary's tags of each kind, plus the inactive ones in `keep` (those already
+        on the draft being edited, so that they stay checked)."""
+        for kind, name in TAG_FIELDS.items():
+            getattr(self, name).choices = tags.choices(kind, keep)
+
+    def tag_codes(self) -> list[str]:
+        return [code for name in TAG_FIELDS.values() for code in getattr(self, name).data or []]
 
     def validate_follow_ups(self, field):
         for entry in field.entries:
@@ -237,9 +253,7 @@ class ReflectionForm(FlaskForm):
 class GoalForm(FlaskForm):
     competency = SelectField(
         _l("Kompetensi"),
-        choices=lambda: (
-            [("", _l("— pilih —"))] + [(code, label) for code, (label, _k) in COMPETENCIES.items()]
-        ),
+        choices=lambda: [("", _l("— pilih —")), *tags.choices()],
         validators=[DataRequired()],
     )
     title = StringField(

@@ -12,7 +12,7 @@ from sqlalchemy.orm import selectinload
 from blueprints.auth import access
 from blueprints.auth.models import Employee, Unit
 from blueprints.common.timefmt import utcnow
-from blueprints.feedback import workshop_link
+from blueprints.feedback import tags, workshop_link
 from blueprints.feedback.errors import InvalidAction, NotAllowed
 from blueprints.feedback.models import (
     Feedback,
@@ -104,6 +104,8 @@ def save_feedback(
             or (answered_by is not None and answered_by is not feedback)
         ):
             raise InvalidAction(_l("Permintaan ini sudah ditutup atau bukan untuk Anda."))
+    # Only the dictionary's competencies (an inactive one only if the draft already has it).
+    codes = tags.check(data.competencies, keep=feedback.competency_codes if feedback else ())
     if feedback is None:
         feedback = Feedback(author_id=author.id, status="draft")
         db.session.add(feedback)
@@ -117,7 +119,7 @@ def save_feedback(
     feedback.improvements = data.improvements.strip()
     feedback.updated_at = utcnow()
     _sync_codes(feedback.values, FeedbackValue, "value", data.values)
-    _sync_codes(feedback.competencies, FeedbackCompetency, "code", data.competencies)
+    _sync_codes(feedback.competencies, FeedbackCompetency, "code", codes)
     _sync_follow_ups(feedback, data.follow_ups)
     titles = workshop_link.titles(data.workshop_ids)
     for row in list(feedback.workshops):

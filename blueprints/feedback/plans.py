@@ -15,7 +15,7 @@ from sqlalchemy.orm import selectinload
 from blueprints.auth import access
 from blueprints.auth.models import Employee
 from blueprints.common.timefmt import format_day, utcnow
-from blueprints.feedback import workshop_link
+from blueprints.feedback import tags, workshop_link
 from blueprints.feedback.errors import InvalidAction, NotAllowed
 from blueprints.feedback.models import DevelopmentGoal, Feedback, SelfReflection
 from blueprints.notifications.services import notify, register_kind
@@ -133,6 +133,8 @@ def _apply(goal: DevelopmentGoal, employee: Employee, data: GoalInput) -> None:
             raise InvalidAction(_l("Umpan balik yang dipilih tidak ditemukan."))
     if data.workshop_id and not workshop_link.titles([data.workshop_id]):
         raise InvalidAction(_l("Pelatihan yang dipilih tidak ditemukan."))
+    if data.competency:  # a competency of the dictionary (the goal's own even if now inactive)
+        tags.check([data.competency], keep=[goal.competency] if goal.competency else ())
     goal.competency = data.competency
     goal.title = data.title.strip()
     goal.reason = data.reason.strip()

@@ -4,9 +4,14 @@ learning records the JP ledger counts, and a ZIP of the certificates behind them
 
 BKN does not publish the upload layout, so the columns are a mapping an admin can change
 (document settings, "Kolom ekspor SIASN": one ``field = Header`` per line); docs/siasn.md lists
-the fields. Rows follow exactly the ledger's rules (ledger.jp_sources): confirmed and attended
-registrations of sessions not cancelled that started in the WIB year, and verified external
-records dated in the year.
+the fields. Rows follow the ledger's rules of what counts (ledger.jp_sources): confirmed and
+attended registrations of sessions not cancelled that started in the WIB year, and verified
+external records dated in the year.
+
+The year here is always the calendar year, also for a PPPK whose JP year is a contract year
+(jp_period.py): the history is a record of dated activities that SIASN keeps by date, not a
+tally against a target, so a unit's file covers the same days for everyone and each activity
+appears in exactly one file.
 """
 
 from __future__ import annotations

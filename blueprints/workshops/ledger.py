@@ -1,5 +1,6 @@
-"""The JP ledger: JP per person and year, the yearly target, and external learning records
-(created with evidence, verified or rejected by organizers)."""
+"""The JP ledger: JP per person and JP period (a calendar year, or a PPPK's contract year: the
+rule is jp_period.py), the yearly target, and external learning records (created with evidence,
+verified or rejected by organizers)."""
 
 from __future__ import annotations
 
@@ -10,15 +11,16 @@ from datetime import date
 
 from flask import abort, url_for
 from flask_babel import gettext as _
-from sqlalchemy import Select, extract, func, select, union_all
+from sqlalchemy import Select, func, select, union_all
 from sqlalchemy.orm import contains_eager, joinedload
 
 from blueprints.admin.audit import audit
 from blueprints.admin.settings import get_setting
 from blueprints.auth.models import Employee
 from blueprints.common.refusals import Refused
-from blueprints.common.timefmt import utcnow, wib_year_bounds
+from blueprints.common.timefmt import utcnow
 from blueprints.notifications.services import notify
+from blueprints.workshops import jp_period
 from blueprints.workshops.access import is_organizer
 from blueprints.workshops.evidence import evidence_dir, read_evidence
 from blueprints.workshops.models import Certificate, ExternalLearning, Registration, WorkshopSession
@@ -40,44 +42,49 @@ def jp_target(employee: Employee) -> JpTarget:
     return JpTarget("min", get_setting("jp_target_pns"))
 
 
-def jp_sources(employee_ids, year: int):
-    """UNION ALL of (employee_id, jp): attended sessions that started in the WIB year (not
-    cancelled) and verified external records dated in that year."""
-    start, end = wib_year_bounds(year)
+def jp_sources(employee_ids, year: int | None = None, today: date | None = None):
+    """UNION ALL of (employee_id, jp): attended sessions (not cancelled) that started in the
+    person's JP period and verified external records dated in it. `year`: the period with that
+    label; None: each person's period that contains `today` (jp_period.py: the rule)."""
+    span = jp_period.periods(year, today)
     attended = (
         select(
             Registration.employee_id.label("employee_id"), WorkshopSession.jp_credited.label("jp")
         )
         .join(WorkshopSession, WorkshopSession.id == Registration.session_id)
+        .join(Employee, Employee.id == Registration.employee_id)
+        .join(span.table, span.of_employee())
         .where(
             Registration.employee_id.in_(employee_ids),
             Registration.status == "confirmed",
             Registration.attended.is_(True),
             WorkshopSession.status != "cancelled",
-            WorkshopSession.starts_at >= start,
-            WorkshopSession.starts_at < end,
+            span.holds_instant(WorkshopSession.starts_at),
         )
     )
-    external = select(
-        ExternalLearning.employee_id.label("employee_id"), ExternalLearning.jp.label("jp")
-    ).where(
-        ExternalLearning.employee_id.in_(employee_ids),
-        ExternalLearning.status == "verified",
-        ExternalLearning.learned_on >= date(year, 1, 1),
-        ExternalLearning.learned_on <= date(year, 12, 31),
+    external = (
+        select(ExternalLearning.employee_id.label("employee_id"), ExternalLearning.jp.label("jp"))
+        .join(Employee, Employee.id == ExternalLearning.employee_id)
+        .join(span.table, span.of_employee())
+        .where(
+            ExternalLearning.employee_id.in_(employee_ids),
+            ExternalLearning.status == "verified",
+            span.holds_day(ExternalLearning.learned_on),
+        )
     )
     return union_all(attended, external).subquery()
 
 
-def jp_by_employee(employee_ids, year: int) -> dict[int, int]:
-    """JP per employee for a calendar year (WIB), in one SQL query.
+def jp_by_employee(employee_ids, year: int | None = None, today: date | None = None):
+    """JP per employee in their JP period labelled `year` (None: their "this year"), in one SQL
+    query, whatever the mix of PNS and PPPK.
 
     employee_ids: a SELECT of employee ids (e.g. a leader's scope) or a list of ids.
     Employees with no JP are absent from the result: use .get(id, 0).
     """
     if isinstance(employee_ids, Select) and len(employee_ids.selected_columns) != 1:
         employee_ids = employee_ids.with_only_columns(Employee.id)
-    sources = jp_sources(employee_ids, year)
+    sources = jp_sources(employee_ids, year, today)
     rows = db.session.execute(
         select(sources.c.employee_id, func.sum(sources.c.jp)).group_by(sources.c.employee_id)
     )
@@ -85,7 +92,7 @@ def jp_by_employee(employee_ids, year: int) -> dict[int, int]:
 
 
 def jp_for_year(employee: Employee, year: int) -> int:
-    """JP one person earned in a calendar year (WIB): attended sessions + verified records."""
+    """JP one person earned in their JP period labelled `year`."""
     return jp_by_employee([employee.id], year).get(employee.id, 0)
 
 
@@ -93,6 +100,7 @@ def jp_for_year(employee: Employee, year: int) -> int:
 class Ledger:
     employee: Employee
     year: int
+    period: jp_period.Period
     sessions: list[Registration]
     external: list[ExternalLearning]
     total: int
@@ -119,7 +127,9 @@ class Ledger:
 
 
 def ledger(employee: Employee, year: int) -> Ledger:
-    start, end = wib_year_bounds(year)
+    """The person's JP period labelled `year`: what counted and what did not (records still
+    pending or rejected are listed too)."""
+    span = jp_period.period_of(employee, year)
     sessions = list(
         db.session.scalars(
             select(Registration)
@@ -129,8 +139,8 @@ def ledger(employee: Employee, year: int) -> Ledger:
                 Registration.status == "confirmed",
                 Registration.attended.is_(True),
                 WorkshopSession.status != "cancelled",
-                WorkshopSession.starts_at >= start,
-                WorkshopSession.starts_at < end,
+                WorkshopSession.starts_at >= span.start_at,
+                WorkshopSession.starts_at < span.end_at,
             )
             .options(contains_eager(Registration.session).joinedload(WorkshopSession.workshop))
             .order_by(WorkshopSession.starts_at)
@@ -141,7 +151,8 @@ def ledger(employee: Employee, year: int) -> Ledger:
             select(ExternalLearning)
             .where(
                 ExternalLearning.employee_id == employee.id,
-                extract("year", ExternalLearning.learned_on) == year,
+                ExternalLearning.learned_on >= span.first,
+                ExternalLearning.learned_on < span.end,
             )
             .order_by(ExternalLearning.learned_on, ExternalLearning.id)
         )
@@ -156,6 +167,7 @@ def ledger(employee: Employee, year: int) -> Ledger:
     return Ledger(
         employee,
         year,
+        span,
         sessions,
         external,
         jp_for_year(employee, year),

@@ -34,11 +34,9 @@ def upgrade():
         ),
         sa.PrimaryKeyConstraint("employee_id", name=op.f("pk_person_figures")),
     )
-    # The figures of the people already there, from the same computation that keeps them
-    # (on this migration's connection, in its transaction).
-    from blueprints.feedback import figures
-
-    figures.rebuild(op.get_bind())
+    # The figures of the people already there are filled by 0013_pppk_contract_start, with the
+    # same computation that keeps them: that computation reads employee.contract_start, which
+    # only exists from 0013 on.
 
 
 def downgrade():

@@ -1,14 +1,21 @@
 """Competencies in real Chromium: a leader assesses a person and the gap changes in place (htmx),
-the same with JavaScript off, axe on the new pages, and every new page fits 390 px."""
+the same with JavaScript off, axe on the new pages (the AKPK with its survey signals, a
+workshop's competencies, the dictionary's edit form among them), and every new page fits 390 px."""
 
 from datetime import date
 
 from playwright.sync_api import expect
 
 from blueprints.competencies import dictionary
-from blueprints.competencies.models import CompetencyAssessment, CompetencyStandard
+from blueprints.competencies.models import (
+    CompetencyAssessment,
+    CompetencyStandard,
+    WorkshopCompetency,
+)
 from extensions import db
 from tests import factories
+from tests import factories_surveys as fs
+from tests import factories_workshops as fw
 from tests.e2e.conftest import assert_accessible, login
 
 
@@ -33,6 +40,26 @@ def _world():
     )
     db.session.commit()
     return org, comps["komunikasi"]
+
+
+def _akpk_world():
+    """_world() with what the organizer's pages show beyond it: a workshop developing
+    komunikasi with an upcoming session (the AKPK's assign form), and a survey wave whose
+    signals have a visible unit with a weak dimension and a hidden one."""
+    org, competency = _world()
+    workshop = fw.workshop(org.organizer, "Komunikasi Efektif di Kelurahan")
+    db.session.add(
+        WorkshopCompetency(workshop_id=workshop.id, competency_id=competency.id, target_level=3)
+    )
+    db.session.commit()
+    fw.session(workshop)
+    t = fs.instrument(text_questions=0)
+    wave = fs.wave(t.inst, [org.kec], k=5, title="Gelombang uji AKPK")
+    fs.responses(wave, org.kel_a, fs.uniform(t, 3, 6))
+    fs.responses(wave, org.sek, fs.uniform(t, 4, 6))
+    fs.responses(wave, org.kec, fs.uniform(t, 4, 6))
+    fs.responses(wave, org.kel_b, fs.uniform(t, 2, 2))
+    return org, competency, workshop
 
 
 def _assess(page, competency):
@@ -81,11 +108,14 @@ PAGES = [
     ("admin", "/kompetensi/standar/jabatan?jabatan=Pelaksana"),
     ("admin", "/kompetensi/assessment-center"),
     ("admin", "/kompetensi/kamus/baru"),
+    ("admin", "/kompetensi/kamus/{competency}/ubah"),
+    ("organizer", "/kompetensi/pelatihan/{workshop}"),
 ]
 
 
 def test_new_pages_pass_axe_and_fit_390_px(browser, live_server):
-    org, _competency = _world()
+    org, competency, workshop = _akpk_world()
+    ids = {"competency": competency.id, "workshop": workshop.id}
     for who in dict.fromkeys(key for key, _url in PAGES):
         person = getattr(org, who)
         context = browser.new_context(
@@ -96,8 +126,10 @@ def test_new_pages_pass_axe_and_fit_390_px(browser, live_server):
         for key, url in PAGES:
             if key != who:
                 continue
-            page.goto(url)
+            page.goto(url.format(**ids))
             expect(page.locator("h1").first).to_be_visible()
+            if url == "/kompetensi/akpk":  # the survey signals' table is checked too
+                expect(page.locator("#akpk-survey .weak-dimensions").first).to_be_visible()
             width = page.evaluate("document.documentElement.scrollWidth")
             assert width <= 390, f"{url} is {width} px wide"
             assert_accessible(page)

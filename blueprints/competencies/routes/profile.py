@@ -77,7 +77,7 @@ def person(employee_id):
     if employee_id == current_user.id:
         return redirect(url_for("competencies.mine"))
     employee = profiles.person_or_404(employee_id, current_user, read_as="profile")
-    return _page(employee, gaps.gap_view(employee))
+    return _page(employee, gaps.gap_view(employee, viewer=current_user))
 
 
 def _back(employee_id, **_kw):
@@ -89,7 +89,9 @@ def _back(employee_id, **_kw):
 def _refused_fragment(message, employee_id, **_kw):
     employee = profiles.person_or_404(employee_id, current_user)
     flash(message, "error")
-    return _page(employee, gaps.gap_view(employee), status=REFUSED, partial=True)
+    return _page(
+        employee, gaps.gap_view(employee, viewer=current_user), status=REFUSED, partial=True
+    )
 
 
 @bp.post("/pegawai/<int:employee_id>/nilai")
@@ -97,7 +99,7 @@ def _refused_fragment(message, employee_id, **_kw):
 @refusals(back=_back, fragment=_refused_fragment)
 def assess(employee_id):
     employee = profiles.person_or_404(employee_id, current_user)
-    view = gaps.gap_view(employee)
+    view = gaps.gap_view(employee, viewer=current_user)
     form = _assess_form(view)
     if not form.validate_on_submit():
         if htmx.is_partial():
@@ -116,7 +118,8 @@ def assess(employee_id):
     flash(_("Penilaian kompetensi disimpan."), "success")
     if htmx.is_partial():
         return htmx.trigger(
-            _page(employee, gaps.gap_view(employee), partial=True), "competencies-changed"
+            _page(employee, gaps.gap_view(employee, viewer=current_user), partial=True),
+            "competencies-changed",
         )
     return redirect(_back(employee_id), 303)
 

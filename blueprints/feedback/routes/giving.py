@@ -21,13 +21,14 @@ from blueprints.feedback import (
     giving,
     plans,
     requesting,
+    tags,
     visibility,
     workshop_link,
 )
 from blueprints.feedback.blueprint import bp
-from blueprints.feedback.constants import BERAKHLAK, COMPETENCIES
+from blueprints.feedback.constants import BERAKHLAK
 from blueprints.feedback.errors import InvalidAction
-from blueprints.feedback.forms import FOLLOW_UP_ROWS, AddendumForm, FeedbackForm
+from blueprints.feedback.forms import FOLLOW_UP_ROWS, TAG_FIELDS, AddendumForm, FeedbackForm
 from extensions import db
 
 
@@ -51,7 +52,8 @@ def export_list(fmt):
     return xlsx_response(filename, header, rows, title=_("Umpan balik"))
 
 
-def _fill_choices(form: FeedbackForm, author, request_obj=None) -> None:
+def _fill_choices(form: FeedbackForm, author, request_obj=None, feedback=None) -> None:
+    form.offer_tags(keep=feedback.competency_codes if feedback is not None else ())
     if request_obj is not None:
         form.receiver_id.choices = [(request_obj.requester_id, request_obj.requester.name)]
     else:
@@ -90,13 +92,7 @@ def _input_from(form: FeedbackForm) -> giving.FeedbackInput:
         strengths=form.strengths.data,
         improvements=form.improvements.data,
         values=[v for v in form.values.data or [] if v in BERAKHLAK],
-        competencies=[
-            c
-            for c in (form.competencies_managerial.data or [])
-            + (form.competencies_sociocultural.data or [])
-            + (form.competencies_technical.data or [])
-            if c in COMPETENCIES
-        ],
+        competencies=form.tag_codes(),  # validated against the dictionary's choices
         follow_ups=follow_ups,
         workshop_ids=form.workshops.data or [],
         request_id=db_id_or_none(str(request_id or "")),
@@ -137,7 +133,7 @@ def _handle_form(form: FeedbackForm, *, feedback=None, request_obj=None):
         return _render_form(form, feedback=feedback, request_obj=request_obj)
     if action == "add_row":
         form.follow_ups.append_entry()
-        _fill_choices(form, current_user, request_obj)
+        _fill_choices(form, current_user, request_obj, feedback)
         return _render_form(form, feedback=feedback, request_obj=request_obj)
     # Someone outside the subtree: refused, nothing stored. (An id out of the database's
     # range is left to the form's NumberRange check below.)
@@ -215,17 +211,10 @@ def edit(feedback_id):
         "strengths": feedback.strengths,
         "improvements": feedback.improvements,
         "values": feedback.value_codes,
-        "competencies_managerial": [
-            c for c in feedback.competency_codes if COMPETENCIES.get(c, ("", ""))[1] == "manajerial"
-        ],
-        "competencies_sociocultural": [
-            c
-            for c in feedback.competency_codes
-            if COMPETENCIES.get(c, ("", ""))[1] == "sosial_kultural"
-        ],
-        "competencies_technical": [
-            c for c in feedback.competency_codes if COMPETENCIES.get(c, ("", ""))[1] == "teknis"
-        ],
+        **{
+            name: [c for c in feedback.competency_codes if tags.kind_of(c) == kind]
+            for kind, name in TAG_FIELDS.items()
+        },
         "follow_ups": [
             {"description": f.description, "due_on": f.due_on} for f in feedback.follow_ups
         ]
@@ -234,7 +223,7 @@ def edit(feedback_id):
         "request_id": str(feedback.request_id or ""),
     }
     form = FeedbackForm(data=data)
-    _fill_choices(form, current_user, feedback.request)
+    _fill_choices(form, current_user, feedback.request, feedback)
     return _render_form(form, feedback=feedback, request_obj=feedback.request)
 
 
@@ -246,7 +235,7 @@ def update(feedback_id):
     if feedback.request is not None:
         form.request_id.data = str(feedback.request_id)
         form.receiver_id.data = feedback.receiver_id
-    _fill_choices(form, current_user, feedback.request)
+    _fill_choices(form, current_user, feedback.request, feedback)
     return _handle_form(form, feedback=feedback, request_obj=feedback.request)
 
 

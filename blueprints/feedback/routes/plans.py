@@ -8,9 +8,9 @@ from blueprints.common import htmx
 from blueprints.common.confirm import ask_first
 from blueprints.common.db import db_id
 from blueprints.common.forms import EmptyForm
-from blueprints.feedback import plans, visibility, workshop_link
+from blueprints.feedback import plans, tags, visibility, workshop_link
 from blueprints.feedback.blueprint import bp
-from blueprints.feedback.constants import COMPETENCIES, GOAL_STATUSES
+from blueprints.feedback.constants import GOAL_STATUSES
 from blueprints.feedback.forms import GoalForm, ReflectionForm
 from extensions import db
 
@@ -60,6 +60,11 @@ def plan(employee_id):
 
 def _goal_form(employee, goal=None):
     form = GoalForm(obj=goal) if request.method == "GET" and goal else GoalForm()
+    # A goal keeps its competency even after the dictionary deactivated it.
+    form.competency.choices = [
+        ("", _("— pilih —")),
+        *tags.choices(keep=[goal.competency] if goal else ()),
+    ]
     form.feedback_id.choices = [(0, _("— tidak ada —")), *plans.feedback_choices(employee)]
     form.workshop_id.choices = [(0, _("— tidak ada —")), *workshop_link.choices()]
     if request.method == "GET" and goal:
@@ -70,7 +75,7 @@ def _goal_form(employee, goal=None):
 
 def _goal_input(form) -> plans.GoalInput:
     return plans.GoalInput(
-        competency=form.competency.data if form.competency.data in COMPETENCIES else "",
+        competency=form.competency.data,  # one of the dictionary's choices (validated)
         title=form.title.data,
         reason=form.reason.data or "",
         feedback_id=form.feedback_id.data or None,

@@ -9,9 +9,9 @@ from flask_login import current_user
 from blueprints.common import htmx
 from blueprints.common.forms import EmptyForm
 from blueprints.common.timefmt import today_wib
-from blueprints.feedback import followups, workshop_link
+from blueprints.feedback import followups, tags, workshop_link
 from blueprints.feedback.blueprint import bp
-from blueprints.feedback.constants import BERAKHLAK, COMPETENCIES, competency_label
+from blueprints.feedback.constants import BERAKHLAK
 from blueprints.feedback.errors import InvalidAction, NotAllowed
 from blueprints.feedback.forms import ResponseForm
 from blueprints.feedback.models import SentFeedbackIsImmutable
@@ -45,8 +45,8 @@ def _invalid(error):
 def _helpers():
     return {
         "BERAKHLAK": BERAKHLAK,
-        "COMPETENCIES": COMPETENCIES,
-        "competency_label": competency_label,
+        "competency_label": tags.label,  # the dictionary's name, read once per request
+        "competency_labels": tags.labels,
         "follow_up_state": followups.follow_up_state,
         "workshop_url": workshop_link.url,
         "today": today_wib(),

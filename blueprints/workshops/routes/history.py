@@ -1,7 +1,7 @@
 """Training history for SIASN / MyASN: one's own per year (linked from Karier Saya and My data),
 and per unit for admins and organizers (there is no staffing/kepegawaian role: docs/siasn.md)."""
 
-from flask import Response, abort, render_template, request, url_for
+from flask import Response, abort, render_template, request
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -9,6 +9,7 @@ from blueprints.admin.audit import audit
 from blueprints.auth.access import role_required
 from blueprints.auth.models import Unit
 from blueprints.common.exports import XLSX_TYPE
+from blueprints.common.links import public_url
 from blueprints.common.timefmt import today_wib
 from blueprints.workshops import history
 from blueprints.workshops.blueprint import bp
@@ -25,9 +26,7 @@ def _issue(registration):
 
 
 def _render(certificate):
-    return certificate_pdf(
-        certificate, url_for("workshops.verify", code=certificate.code, _external=True)
-    )
+    return certificate_pdf(certificate, public_url("workshops.verify", code=certificate.code))
 
 
 def _download(body: bytes, filename: str, mimetype: str) -> Response:

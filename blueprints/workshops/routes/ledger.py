@@ -16,6 +16,7 @@ from blueprints.common.timefmt import today_wib
 from blueprints.workshops.access import is_organizer
 from blueprints.workshops.blueprint import bp
 from blueprints.workshops.forms import ExternalLearningForm, RejectForm
+from blueprints.workshops.jp_period import current_period, period_label
 from blueprints.workshops.ledger import create_external, pending_external, review_external
 from blueprints.workshops.ledger import ledger as build_ledger
 from blueprints.workshops.models import ExternalLearning
@@ -32,26 +33,32 @@ bp.add_app_template_global(_reject_form_for, "reject_form_for")
 
 
 # --- JP ledger and external learning --------------------------------------------------------
-def _year_arg() -> int:
-    this_year = today_wib().year
+def _year_arg(employee: Employee) -> int:
+    """The JP period asked for by its label; by default the person's period under way (for a
+    PPPK with a contract start it may carry last year's label)."""
+    this_year = current_period(employee).label
     try:
         year = int(request.args.get("tahun", this_year))
     except ValueError:
         return this_year
-    return year if 2000 <= year <= this_year + 1 else this_year
+    return year if 2000 <= year <= today_wib().year + 1 else this_year
+
+
+def _ledger_page(employee: Employee, own: bool):
+    year = _year_arg(employee)
+    this_year = current_period(employee).label
+    return render_template(
+        "workshops/ledger.html",
+        ledger=build_ledger(employee, year),
+        own=own,
+        years=range(this_year, this_year - 5, -1),
+    )
 
 
 @bp.get("/pelatihan/jp")
 @login_required
 def ledger():
-    year = _year_arg()
-    data = build_ledger(current_user, year)
-    return render_template(
-        "workshops/ledger.html",
-        ledger=data,
-        own=True,
-        years=range(today_wib().year, today_wib().year - 5, -1),
-    )
+    return _ledger_page(current_user, own=True)
 
 
 @bp.get("/pelatihan/jp/pegawai/<int:employee_id>")
@@ -62,14 +69,7 @@ def ledger_of(employee_id: int):
         abort(404)
     if not (can_view_employee(current_user, employee) or is_organizer(current_user)):
         abort(404)
-    year = _year_arg()
-    data = build_ledger(employee, year)
-    return render_template(
-        "workshops/ledger.html",
-        ledger=data,
-        own=employee.id == current_user.id,
-        years=range(today_wib().year, today_wib().year - 5, -1),
-    )
+    return _ledger_page(employee, own=employee.id == current_user.id)
 
 
 @bp.route("/pelatihan/jp/eksternal/baru", methods=["GET", "POST"])
@@ -86,7 +86,8 @@ def external_new():
             return render_template("workshops/external_new.html", form=form), 422
         db.session.commit()
         flash(_("Catatan pembelajaran tersimpan dan menunggu verifikasi penyelenggara."), "success")
-        return redirect(url_for("workshops.ledger", tahun=form.learned_on.data.year), 303)
+        label = period_label(current_user, form.learned_on.data)
+        return redirect(url_for("workshops.ledger", tahun=label), 303)
     status = 422 if request.method == "POST" else 200
     return render_template("workshops/external_new.html", form=form), status
 
