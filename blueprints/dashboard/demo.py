@@ -21,7 +21,13 @@ from blueprints.common.demo import DemoContext, demo_seeder
 from blueprints.common.timefmt import today_wib, wib_to_utc
 from blueprints.feedback.models import DevelopmentGoal, FeedbackRequest
 from blueprints.notifications.services import notify
-from blueprints.workshops.api import approval_link, default_jp, jp_by_employee, when_text
+from blueprints.workshops.api import (
+    approval_link,
+    current_period,
+    default_jp,
+    jp_by_employee,
+    when_text,
+)
 from blueprints.workshops.models import ExternalLearning, Registration, Workshop, WorkshopSession
 from extensions import db
 
@@ -93,10 +99,9 @@ def _learning(ctx: DemoContext, today: date) -> int:
     organizer = people["penyelenggara"]
     skip = {people["pegawai"].id, organizer.id}
     codes = {unit.id: code for code, unit in ctx.units.items()}
-    current = jp_by_employee([e.id for e in ctx.employees], today.year)
+    current = jp_by_employee([e.id for e in ctx.employees])  # each person's "this year"
     evidence = {course[0]: _evidence(f"{course[0]} - {course[1]}") for course in COURSES}
-    start = date(today.year, 1, 15)
-    span = max(1, (today - timedelta(days=7) - start).days)
+    year_start = date(today.year, 1, 15)
     added = 0
     for person in ctx.employees:
         if person.id in skip:
@@ -108,6 +113,9 @@ def _learning(ctx: DemoContext, today: date) -> int:
         have = current.get(person.id, 0)
         # Most of them reach the PNS target; some are part of the way there.
         jp = max(2, 20 - have + rng.randint(0, 6)) if rng.random() < 0.8 else rng.randint(3, 8)
+        # Within the person's JP period under way (a PPPK's contract year may start later).
+        start = max(year_start, current_period(person, today).first)
+        span = max(1, (today - timedelta(days=7) - start).days)
         day = min(start + timedelta(days=rng.randint(0, span)), today)
         _record(person, title, provider, kind, form, day, jp, organizer, evidence[title])
         added += 1
@@ -259,3 +267,11 @@ def seed_dashboard(ctx: DemoContext) -> None:
     ctx.echo(
         f"  {added} catatan pembelajaran terverifikasi, sesi menunggu kehadiran, antrean camat"
     )
+
+
+@demo_seeder(order=905, name="permintaan pelatihan dari umpan balik")
+def _demo_demand(ctx: DemoContext) -> None:
+    """The kept demand counts (demand.py), after every seeder that wrote feedback."""
+    from blueprints.dashboard.demand import rebuild
+
+    rebuild()

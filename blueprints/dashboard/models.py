@@ -1,8 +1,8 @@
-"""What `flask notify-due` has already sent, so that a daily timer never notifies an item twice."""
+"""The dashboard's own tables: notices already sent, and the kept demand counts (demand.py)."""
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import DateTime, Integer, String, UniqueConstraint
+from sqlalchemy import Date, DateTime, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from blueprints.common.timefmt import utcnow
@@ -24,3 +24,23 @@ class DeliveredNotice(db.Model):
     object_id: Mapped[int] = mapped_column(Integer)
     recipients: Mapped[int] = mapped_column(Integer, default=0)
     sent_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class DemandTagDay(db.Model):
+    """Kept count (dashboard.demand): feedback sent on one WIB day tagged with one competency."""
+
+    __tablename__ = "demand_tag_day"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    n: Mapped[int] = mapped_column(Integer)
+
+
+class DemandWorkshopDay(db.Model):
+    """Kept count (dashboard.demand): feedback sent on one WIB day recommending one workshop."""
+
+    __tablename__ = "demand_workshop_day"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshop.id"), primary_key=True)
+    n: Mapped[int] = mapped_column(Integer)

@@ -2,8 +2,9 @@
 and what the organisation asks training for (workshop demand).
 
 Demand comes from three signals, counted in SQL and merged per workshop topic:
-- feedback: competency tags of feedback sent in the last DEMAND_DAYS days (a tag maps to a topic
-  through COMPETENCY_TOPICS), and the topics of the workshops leaders recommended in it;
+- feedback: competency tags of feedback sent in the last DEMAND_DAYS WIB days, today included (a
+  tag maps to a topic through COMPETENCY_TOPICS), and the topics of the workshops leaders
+  recommended in it, both read from the counts kept per day (demand.py);
 - development plans: competencies of open goals (proposed or agreed);
 - surveys: weak dimensions of the latest wave that shows figures, read through the surveys
   blueprint (thresholds, guard and flag rule applied there); each flagged unit-dimension counts
@@ -16,10 +17,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
-from blueprints.common.timefmt import as_utc, utcnow
+from blueprints.common.timefmt import as_utc, today_wib, utcnow
+from blueprints.dashboard import demand as kept_demand
 from blueprints.dashboard.services import (
     LIST_LIMIT,
     Listing,
@@ -27,12 +29,9 @@ from blueprints.dashboard.services import (
     attendance_to_mark_stmt,
     records_to_verify_stmt,
 )
-from blueprints.feedback.constants import competency_label
+from blueprints.feedback import tags as feedback_tags
 from blueprints.feedback.models import (
     DevelopmentGoal,
-    Feedback,
-    FeedbackCompetency,
-    FeedbackWorkshop,
 )
 from blueprints.surveys import instrument as survey_instrument
 from blueprints.surveys import results as survey_results
@@ -196,16 +195,10 @@ def _weak_dimensions() -> tuple[list[WeakDimension], object | None]:
 
 
 def demand() -> Demand:
-    since = utcnow() - timedelta(days=DEMAND_DAYS)
-    sent = and_(Feedback.status == "sent", Feedback.sent_at >= since)
-    tag_counts = dict(
-        db.session.execute(
-            select(FeedbackCompetency.code, func.count())
-            .join(Feedback, Feedback.id == FeedbackCompetency.feedback_id)
-            .where(sent)
-            .group_by(FeedbackCompetency.code)
-        ).all()
-    )
+    today = today_wib()
+    # Feedback signals come from the kept daily counts (demand.py): bounded by the window's days,
+    # not by the number of feedback entries.
+    tag_counts = kept_demand.tag_counts(today, DEMAND_DAYS)
     goal_counts = dict(
         db.session.execute(
             select(DevelopmentGoal.competency, func.count())
@@ -213,29 +206,25 @@ def demand() -> Demand:
             .group_by(DevelopmentGoal.competency)
         ).all()
     )
+    recommended_by_workshop = kept_demand.workshop_counts_stmt(today, DEMAND_DAYS)
     recommended_topics = dict(
         db.session.execute(
-            select(func.lower(Topic.name), func.count())
-            .select_from(FeedbackWorkshop)
-            .join(Feedback, Feedback.id == FeedbackWorkshop.feedback_id)
+            select(func.lower(Topic.name), func.sum(recommended_by_workshop.c.n))
+            .select_from(recommended_by_workshop)
             .join(
                 workshop_topic_link,
-                workshop_topic_link.c.workshop_id == FeedbackWorkshop.workshop_id,
+                workshop_topic_link.c.workshop_id == recommended_by_workshop.c.workshop_id,
             )
             .join(Topic, Topic.id == workshop_topic_link.c.topic_id)
-            .where(sent)
             .group_by(func.lower(Topic.name))
         ).all()
     )
     recommended = [
         (wid, title, int(n))
         for wid, title, n in db.session.execute(
-            select(Workshop.id, Workshop.title, func.count(FeedbackWorkshop.feedback_id))
-            .join(FeedbackWorkshop, FeedbackWorkshop.workshop_id == Workshop.id)
-            .join(Feedback, Feedback.id == FeedbackWorkshop.feedback_id)
-            .where(sent)
-            .group_by(Workshop.id, Workshop.title)
-            .order_by(func.count(FeedbackWorkshop.feedback_id).desc(), Workshop.title)
+            select(Workshop.id, Workshop.title, recommended_by_workshop.c.n)
+            .join(recommended_by_workshop, recommended_by_workshop.c.workshop_id == Workshop.id)
+            .order_by(recommended_by_workshop.c.n.desc(), Workshop.title)
             .limit(LIST_LIMIT)
         )
     ]
@@ -280,10 +269,15 @@ def demand() -> Demand:
     )
     codes = sorted(
         set(tag_counts) | set(goal_counts),
-        key=lambda c: (-(tag_counts.get(c, 0) + goal_counts.get(c, 0)), competency_label(c)),
+        key=lambda c: (-(tag_counts.get(c, 0) + goal_counts.get(c, 0)), feedback_tags.label(c)),
     )
     competencies = [
-        (code, competency_label(code), int(tag_counts.get(code, 0)), int(goal_counts.get(code, 0)))
+        (
+            code,
+            feedback_tags.label(code),
+            int(tag_counts.get(code, 0)),
+            int(goal_counts.get(code, 0)),
+        )
         for code in codes
         if code
     ]

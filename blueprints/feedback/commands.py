@@ -27,12 +27,15 @@ def remind(days):
 
 @bp.cli.command("rebuild-figures")
 def rebuild_figures():
-    """Recompute every person's kept figures (after a bulk load or a restore)."""
+    """Recompute every person's kept figures and the organizer dashboard's kept demand counts
+    (after a bulk load or a restore)."""
+    from blueprints.dashboard.demand import rebuild as rebuild_demand
     from blueprints.feedback.figures import rebuild
 
     count = rebuild()
+    days = rebuild_demand()
     db.session.commit()
-    click.echo(f"kept figures rebuilt for {count} people")
+    click.echo(f"kept figures rebuilt for {count} people, demand counts for {days} days")
 
 
 @demo_seeder(order=900, name="angka ringkas pimpinan")
