@@ -60,6 +60,10 @@ def test_add_edit_reorder_remove_questions_with_htmx(org, client, login_as):
     body = added.get_data(as_text=True)
     assert 'id="builder"' in body and "<html" not in body and "Pertanyaan baru" in body
     assert added.headers["HX-Trigger"] == "instrument-changed"
+    # The message comes with the fragment (out of band into #flash), once: not on the next page.
+    oob = body.split('data-hx-swap-oob="true"', 1)
+    assert len(oob) == 2 and "Pertanyaan ditambahkan." in oob[1]
+    assert "Pertanyaan ditambahkan." not in client.get(f"/survei/kelola/instrumen/{inst.id}").text
     new = db.session.scalars(
         select(SurveyQuestion).where(SurveyQuestion.text == "Pertanyaan baru")
     ).one()

@@ -76,8 +76,10 @@ def test_builder_add_and_reorder(page, live_server):
     rows = page.locator("#question-list > li")
     expect(rows).to_have_count(10)
     expect(rows.nth(9)).to_contain_text("Saya paham tujuan aplikasi baru.")
+    expect(page.locator("#flash")).to_contain_text("Pertanyaan ditambahkan.")  # said in place
     page.get_by_role("button", name="Naik pertanyaan 10").click()
     expect(rows.nth(8)).to_contain_text("Saya paham tujuan aplikasi baru.")
+    expect(page.locator("#flash")).not_to_contain_text("Pertanyaan ditambahkan.")  # replaced
     expect(rows.nth(9)).to_contain_text("Pernyataan S1.3")
     assert_accessible(page)
     db.session.expire_all()

@@ -89,10 +89,11 @@ def _builder_response(inst, status=200, **forms):
 
 def _after_change(inst, message: str):
     db.session.commit()
+    # Both ways say what happened: htmx shows the flash out of band beside the new builder.
+    flash(message, "success")
     if is_partial():
         db.session.refresh(inst)
         return _builder_response(inst)
-    flash(message, "success")
     return redirect(url_for("surveys.builder", instrument_id=inst.id) + "#pertanyaan", 303)
 
 
