@@ -160,6 +160,8 @@ def test_the_ledger_page_shows_the_contract_year_and_its_total(client, org):
     assert '<p class="stat">7 <span class="stat-label">JP</span></p>' in html
     assert "Pelatihan Dalam Periode" in html and "Kursus Akhir" in html
     assert "Pelatihan Tahun Kontrak Lalu" not in html and "Kursus Berikut" not in html
+    # The SIASN history beside it is a calendar year's, and the page says so.
+    assert "Riwayat untuk SIASN disusun per tahun kalender 2025" in html
 
 
 # --- a leader's figure (kept figures) ---------------------------------------------------------
