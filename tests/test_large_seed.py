@@ -204,3 +204,21 @@ def test_the_app_keeps_working_and_pages_render_for_the_root_head(seeded, client
     )
     assert response.status_code in (200, 303)
     assert count(FeedbackRequest) == requests_before + 1
+
+
+def test_scale_10_draws_50000_distinct_valid_numbers():
+    """At --scale 10 random birth dates repeat; the seeder draws again rather than repeat a NIP
+    (PostgreSQL refused the whole load on a duplicate before)."""
+    import random
+
+    from blueprints.auth import nip as nip_rules
+    from blueprints.auth.large import _nip
+
+    rng, used = random.Random(6), set()
+    numbers = [
+        _nip(rng, n, "PPPK" if n % 4 == 0 else "PNS", "LP"[n % 2], used) for n in range(50_000)
+    ]
+    assert len(set(numbers)) == 50_000
+    for n, number in enumerate(numbers[:2_000]):
+        parse = nip_rules.parse_pppk if n % 4 == 0 else nip_rules.parse_pns
+        parse(number)  # raises on an invalid number

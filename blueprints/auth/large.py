@@ -10,13 +10,22 @@ from blueprints.common.large import LargeContext, insert_in_chunks, large_seeder
 from extensions import db
 
 
-def _nip(rng, n: int, employment_type: str, gender: str) -> str:
-    born = date(rng.randint(1965, 2000), rng.randint(1, 12), rng.randint(1, 28))
+def _nip(rng, n: int, employment_type: str, gender: str, used: set[str]) -> str:
+    """A valid NIP or NI PPPK not in `used` (which it joins). At --scale 10 (50,000 people)
+    random birth dates repeat often enough for two people to draw the same number: draw again."""
     sex = "1" if gender == "L" else "2"
     seq = n % 999 + 1
-    if employment_type == "PPPK":
-        return f"{born:%Y%m%d}{max(born.year + 20, 2019) + n % 5}{10 + n % 80:02d}{sex}{seq:03d}"
-    return f"{born:%Y%m%d}{born.year + 22 + n % 8}{1 + n % 12:02d}{sex}{seq:03d}"
+    while True:
+        born = date(rng.randint(1965, 2000), rng.randint(1, 12), rng.randint(1, 28))
+        if employment_type == "PPPK":
+            appointed = f"{max(born.year + 20, 2019) + n % 5}{10 + n % 80:02d}"
+        else:
+            # Appointed at 22 to 29, never after 2025 (a TMT in the future is no valid NIP).
+            appointed = f"{min(born.year + 22 + n % 8, 2025)}{1 + n % 12:02d}"
+        nip = f"{born:%Y%m%d}{appointed}{sex}{seq:03d}"
+        if nip not in used:
+            used.add(nip)
+            return nip
 
 
 @large_seeder(order=0, name="units and employees")
@@ -76,6 +85,7 @@ def seed_people(ctx: LargeContext) -> None:
     ctx.root_unit_id = root.id
 
     employees = []
+    used_nips: set[str] = set()
     total = ctx.n(5000)
     for n in range(total):
         gender = rng.choice("LP")
@@ -83,7 +93,7 @@ def seed_people(ctx: LargeContext) -> None:
         first = rng.choice(FIRST_MALE if gender == "L" else FIRST_FEMALE)
         employees.append(
             {
-                "nip": _nip(rng, n, employment_type, gender),
+                "nip": _nip(rng, n, employment_type, gender, used_nips),
                 "name": f"{first} {rng.choice(FAMILY)} {n}",
                 "email": f"pegawai{n}@besar.local",
                 "unit_id": ctx.unit_ids[n % len(ctx.unit_ids)],
