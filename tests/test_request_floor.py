@@ -169,3 +169,26 @@ def test_fragments_build_no_navigation(app, org, queries, monkeypatch):
     assert page.status_code == 200
     assert built == [1]  # once for the whole page
     assert b'aria-current="page"' in page.get_data()
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "values", "params"),
+    [
+        ("dashboard.leader", {}, {"unit": 7}),
+        ("dashboard.leader_people", {}, {"ukuran": "jp-capai", "unit": 12}),
+        ("surveys.results", {"wave_id": 3}, {"unit": 40}),
+        ("feedback.team", {}, {"q": "Siti & Co", "show": None}),
+        ("dashboard.leader", {}, {}),
+    ],
+)
+def test_with_query_writes_what_url_for_writes(app, endpoint, values, params):
+    """Tables build a row's links from one url_for and the row's parameters (links.with_query):
+    the links must be the ones url_for would have written."""
+    from flask import url_for
+
+    from blueprints.common.links import with_query
+
+    with app.test_request_context("/"):
+        expected = url_for(endpoint, **values, **{k: v for k, v in params.items() if v is not None})
+        assert with_query(url_for(endpoint, **values), **params) == expected
+        assert with_query("/x?page=2", unit=5) == "/x?page=2&unit=5"

@@ -186,7 +186,7 @@ def register_template_helpers(app: Flask) -> None:
 
     from blueprints.auth.access import has_role
     from blueprints.auth.constants import ROLE_LABELS
-    from blueprints.common import htmx, timefmt
+    from blueprints.common import htmx, links, timefmt
     from blueprints.common.nav import LazyNavigation
     from blueprints.notifications.services import unread_count
 
@@ -196,6 +196,7 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["number"] = timefmt.format_number
     app.jinja_env.filters["decimal"] = timefmt.format_decimal_1
     app.jinja_env.filters["percent"] = timefmt.format_percent
+    app.jinja_env.filters["with_query"] = links.with_query
     app.jinja_env.add_extension("jinja2.ext.do")
 
     @app.context_processor

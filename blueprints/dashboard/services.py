@@ -607,6 +607,8 @@ def survey_trend(leader, shown: set[int] | None = None) -> SurveyTrend:
             break
     chosen.reverse()
     units = led_units(leader)
+    if shown is not None:
+        survey_scoring.prefetch_stored(chosen, shown)
     per_wave = [
         {item.unit.id: item for item in survey_results.indices_by_unit(units, wave, shown)}
         for wave in chosen

@@ -109,16 +109,22 @@ def tree_for(wave: SurveyWave) -> dict[int, scoring.UnitInfo]:
 
 
 def _tree_for(wave: SurveyWave) -> dict[int, scoring.UnitInfo]:
-    units = scoring.all_units()
     if wave.status == "closed":
-        out = {}
-        for uid, node in scoring.stored_nodes(wave).items():
-            base = units.get(uid)
-            name = base.name if base else f"#{uid}"
-            code = base.code if base else ""
-            out[uid] = scoring.UnitInfo(uid, code, name, node.parent_id, node.path, node.depth)
-        return out
+        return _stored_units(scoring.stored_nodes(wave))
     return scoring.wave_tree(wave)
+
+
+def _stored_units(nodes: dict[int, scoring.NodeFigure]) -> dict[int, scoring.UnitInfo]:
+    """Stored groups as units: where they stood in the tree when the wave closed, named as
+    they are named today (a unit removed since keeps its number)."""
+    units = scoring.all_units()
+    out = {}
+    for uid, node in nodes.items():
+        base = units.get(uid)
+        name = base.name if base else f"#{uid}"
+        code = base.code if base else ""
+        out[uid] = scoring.UnitInfo(uid, code, name, node.parent_id, node.path, node.depth)
+    return out
 
 
 def viewable_unit_ids(user, wave: SurveyWave) -> list[int]:
@@ -477,7 +483,11 @@ def indices_by_unit(units, wave: SurveyWave, unit_ids: set[int] | None = None) -
     dims = _dimensions(wave)
     readiness_ids = [d.id for d in dims if d.construct == "readiness"]
     resistance_ids = [d.id for d in dims if d.construct == "resistance"]
-    tree = tree_for(wave)
+    if unit_ids is not None and wave.status == "closed":
+        # The stored groups read for these units say where each stood: no need for the tree.
+        tree = _stored_units({uid: figures.nodes[uid] for uid in unit_ids if uid in figures.nodes})
+    else:
+        tree = tree_for(wave)
     paths = [u.path for u in units]
     out = []
     for uid, info in sorted(tree.items(), key=lambda item: scoring.tree_key(item[1].path)):
