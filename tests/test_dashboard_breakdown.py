@@ -42,3 +42,27 @@ def test_drill_down_stays_in_scope(org, client, login_as):
     for unit in (org.kec, org.kel_b, org.sek):
         assert client.get(f"/dasbor/pimpinan?unit={unit.id}").status_code == 404
     assert client.get("/dasbor/pimpinan?unit=999999999").status_code == 404
+
+
+def test_units_below_come_a_page_at_a_time(org, client, login_as, monkeypatch):
+    """A province's root has hundreds of units below it: the unit table and the survey index
+    table show the same page of them; the headline figures stay the whole scope's."""
+    from blueprints.dashboard import services
+
+    monkeypatch.setattr(services, "UNITS_PER_PAGE", 1)
+    login_as(org.camat)
+    children = [u for u in (org.kel_a, org.kel_b, org.sek)]
+    pages = [client.get(f"/dasbor/pimpinan?page={n}").get_data(as_text=True) for n in (1, 2, 3)]
+    stat = lambda html: html[html.index('id="stat-jp"') : html.index('id="stat-below"')]  # noqa: E731
+    shown = []
+    for n, html in enumerate(pages, start=1):
+        table = _units_table(html)
+        names = [u.name for u in children if f">{u.name}<" in table.split("</table>")[0]]
+        assert len(names) == 1, (n, names)
+        shown += names
+        assert org.kec.name in table  # the led unit heads every page
+        assert f"Halaman {n} dari 3" in html
+        assert stat(html) == stat(pages[0])
+    assert sorted(shown) == sorted(u.name for u in children)
+    assert 'href="/dasbor/pimpinan?page=2"' in pages[0]
+    assert "Halaman 3 dari 3" in client.get("/dasbor/pimpinan?page=99").get_data(as_text=True)

@@ -109,3 +109,32 @@ def test_live_figures_are_reused_until_a_counted_response_arrives(
 def _invited(html: str) -> int:
     match = re.search(r"dari (\d+) diundang", html)
     return int(match.group(1))
+
+
+def test_units_below_come_a_page_at_a_time(three_levels, org, client, login_as, monkeypatch):
+    """A province's root has hundreds of units below it: the table and the heat map show a page
+    of them, with links to the others (plain links, and htmx swapping the results body)."""
+    from blueprints.surveys import results as survey_results
+
+    monkeypatch.setattr(survey_results, "UNITS_PER_PAGE", 2)
+    t, w, ling = three_levels
+    login_as(org.camat)
+    below = {org.kel_a.name, org.kel_b.name, org.sek.name}
+    seen = set()
+    for page in (1, 2):
+        html = _unit_table(client.get(f"/survei/hasil/{w.id}?page={page}").get_data(as_text=True))
+        table = html[: html.index("</table>")]
+        shown = {name for name in below if name in table}
+        assert len(shown) == (2 if page == 1 else 1), (page, shown)
+        assert org.kec.name in table  # the unit itself heads every page
+        seen |= shown
+        assert f"Halaman {page} dari 2" in html
+    assert seen == below
+    first = client.get(f"/survei/hasil/{w.id}").get_data(as_text=True)
+    assert f'href="/survei/hasil/{w.id}?page=2"' in first
+    assert 'data-hx-target="#results-body"' in first
+    # A page past the end shows the last one; the exports still have every unit.
+    last = client.get(f"/survei/hasil/{w.id}?page=9").get_data(as_text=True)
+    assert "Halaman 2 dari 2" in last
+    csv_rows = fs.parse_csv(client.get(f"/survei/hasil/{w.id}/ekspor.csv?tabel=unit").data)
+    assert below <= {row[0] for row in csv_rows[1:]}

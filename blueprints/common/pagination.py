@@ -27,11 +27,27 @@ class Page:
     def has_next(self) -> bool:
         return self.page < self.pages
 
+    @property
+    def first(self) -> int:
+        """The position of the page's first row (1-based; 0 when there are none)."""
+        return min((self.page - 1) * self.per_page + 1, self.total)
+
+    @property
+    def last(self) -> int:
+        return min(self.page * self.per_page, self.total)
+
     def url_args(self, page: int) -> dict:
         """The current query string with another page number, for url_for(**args)."""
         args = request.args.to_dict()
         args["page"] = page
         return args
+
+
+def page_within(page: int, total: int, per_page: int) -> Page:
+    """Page `page` of `total` rows (no rows attached), its number kept between the first and
+    the last page: a link past the end shows the last one."""
+    pages = max(1, -(-total // per_page))
+    return Page([], min(max(1, page), pages), per_page, total)
 
 
 def current_page() -> int:

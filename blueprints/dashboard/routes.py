@@ -9,7 +9,7 @@ from blueprints.auth.access import has_role, role_required, roles_of
 from blueprints.common.db import db_id, ping
 from blueprints.common.htmx import is_partial
 from blueprints.common.nav import register_nav
-from blueprints.common.pagination import paginate
+from blueprints.common.pagination import current_page, paginate
 from blueprints.common.timefmt import today_wib
 from blueprints.dashboard import exports, mydata, services
 from blueprints.dashboard import organizer as organizer_services
@@ -88,9 +88,8 @@ def my_data():
 @role_required("leader")
 def leader():
     focus = services.unit_in_scope_or_404(current_user, request.args.get("unit", type=db_id))
-    return render_template(
-        "dashboard/leader.html", data=services.leader_dashboard(current_user, focus)
-    )
+    data = services.leader_dashboard(current_user, focus, page=current_page())
+    return render_template("dashboard/leader.html", data=data)
 
 
 @bp.get("/dasbor/pimpinan/pegawai")

@@ -38,6 +38,7 @@ from blueprints.auth.access import (
     subtree_unit_ids_stmt,
 )
 from blueprints.auth.models import Employee, Unit
+from blueprints.common.pagination import Page, page_within
 from blueprints.common.timefmt import format_wib, today_wib, utcnow, wib_to_utc
 from blueprints.feedback import followups as feedback_followups
 from blueprints.feedback import receiving as feedback_receiving
@@ -416,13 +417,26 @@ def _tree_key(path: str) -> tuple[int, ...]:
     return tuple(int(part) for part in path.strip("/").split("/") if part)
 
 
-def shown_unit_ids(leader, focus: list[Unit]) -> set[int]:
-    """The units the dashboard breaks its figures down by: the focus units and the units directly
-    below them, within the leader's scope. One level at a time: a root unit's whole tree is
-    hundreds of rows nobody reads at once (the XLSX export has them all)."""
+UNITS_PER_PAGE = 25  # units below the focus per page of the breakdown
+
+
+def shown_unit_ids(leader, focus: list[Unit], page: int = 1) -> tuple[set[int], Page]:
+    """The units the dashboard breaks its figures down by: the focus units and one page of the
+    units directly below them, within the leader's scope (and that page: its number and how
+    many units there are below). One level at a time, a page at a time: a province's root has
+    two hundred units below it, and its whole tree thousands (the XLSX export has them all)."""
     ids = {u.id for u in focus}
-    children = select(Unit.id).where(Unit.parent_id.in_(ids), Unit.active.is_(True))
-    return (ids | set(db.session.scalars(children))) & subtree_unit_ids(leader)
+    children = select(Unit.id).where(
+        Unit.parent_id.in_(ids),
+        Unit.active.is_(True),
+        Unit.id.in_(subtree_unit_ids_stmt(leader)),
+    )
+    total = db.session.scalar(select(func.count()).select_from(children.subquery()))
+    units_page = page_within(page, total, UNITS_PER_PAGE)
+    # Siblings in id order are in tree order (a path ends with the unit's id).
+    shown = children.order_by(Unit.parent_id, Unit.id).limit(UNITS_PER_PAGE)
+    below = set(db.session.scalars(shown.offset(units_page.first - 1 if total else 0)))
+    return (ids & subtree_unit_ids(leader)) | below, units_page
 
 
 def unit_trail(leader, focus: Unit | None) -> list[Unit]:
@@ -645,6 +659,7 @@ class LeaderDashboard:
     pppk_target: int
     focus: Unit | None = None  # the unit the breakdown is for (None: the led units)
     trail: list[Unit] = field(default_factory=list)
+    units_page: Page | None = None  # which units below the focus are shown (None: all)
 
     def opens_below(self, row: UnitRow) -> bool:
         """The row links to its own breakdown: it has units below and is not already the
@@ -689,13 +704,16 @@ def _unit_names(ids: set[int]) -> dict[int, str]:
 
 
 def leader_dashboard(
-    leader, focus: Unit | None = None, every_level: bool = False
+    leader, focus: Unit | None = None, every_level: bool = False, page: int = 1
 ) -> LeaderDashboard:
     """The figures of the leader's whole scope, broken down by unit one level below `focus`
-    (default: the led units), or by every unit of the scope (`every_level`, for the export)."""
+    (default: the led units; `page` of them), or by every unit of the scope (`every_level`, for
+    the export)."""
     f = figures(leader)
     led = led_units(leader)
-    shown = None if every_level else shown_unit_ids(leader, [focus] if focus else led)
+    shown, units_page = None, None
+    if not every_level:
+        shown, units_page = shown_unit_ids(leader, [focus] if focus else led, page)
     rows = unit_rows(leader, f, None if shown is None else shown | {u.id for u in led})
     totals = scope_totals(rows, led)
     units = rows if shown is None else [row for row in rows if row.id in shown]
@@ -730,4 +748,5 @@ def leader_dashboard(
         pppk_target=pppk,
         focus=focus,
         trail=unit_trail(leader, focus),
+        units_page=units_page,
     )

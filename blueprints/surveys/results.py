@@ -16,6 +16,7 @@ from blueprints.admin.settings import SPECS, SettingSpec, get_setting
 from blueprints.auth.access import has_role, led_units, subtree_unit_ids
 from blueprints.auth.models import Unit
 from blueprints.common.anonymity import effective_threshold, sql_random_order
+from blueprints.common.pagination import Page, page_within
 from blueprints.surveys import instrument as builtin
 from blueprints.surveys import mixing, scoring, workshop_link
 from blueprints.surveys.models import (
@@ -31,6 +32,7 @@ from extensions import db
 
 COMMENTS_SHOWN = 150
 BREAKDOWN_DEPTH = 1  # levels of units below the viewed one on the results page
+UNITS_PER_PAGE = 25  # units of that level per page
 TREND_WAVES = 6
 
 # --- settings (registered at import) -------------------------------------------------------------
@@ -213,6 +215,7 @@ class ResultsView:
     node: scoring.NodeFigure | None = None
     results: list[DimensionResult] = field(default_factory=list)
     heat_rows: list[HeatRow] = field(default_factory=list)
+    units_page: Page | None = None  # which units below are in heat_rows (None: all of them)
     readiness: float | None = None
     resistance: float | None = None
     comments: list[tuple[SurveyQuestion, list[str]]] = field(default_factory=list)
@@ -278,6 +281,7 @@ def results_view(
     *,
     with_comments: int | None = COMMENTS_SHOWN,
     breakdown_depth: int | None = BREAKDOWN_DEPTH,
+    page: int = 1,
 ) -> ResultsView:
     """Everything the results page shows for one unit's subtree; the exports read the same.
 
@@ -287,7 +291,7 @@ def results_view(
     most of the page's time."""
     dims = _dimensions(wave)
     thresholds = flag_thresholds()
-    shown = _breakdown_ids(wave, unit, breakdown_depth)
+    shown, units_page = _breakdown_ids(wave, unit, breakdown_depth, page)
     figures = scoring.figures_for(wave, None if breakdown_depth is None else shown)
     view = ResultsView(
         wave=wave,
@@ -302,6 +306,7 @@ def results_view(
         readiness_flag=thresholds[0],
         resistance_flag=thresholds[1],
     )
+    view.units_page = units_page
     view.submitted, view.invited = participation_summary(wave)
     view.waiting = mixing.waiting_count(wave)
     if figures is None:
@@ -328,16 +333,26 @@ def results_view(
 
 
 def _breakdown_ids(
-    wave: SurveyWave, unit: scoring.UnitInfo, breakdown_depth: int | None
-) -> set[int]:
+    wave: SurveyWave, unit: scoring.UnitInfo, breakdown_depth: int | None, page: int = 1
+) -> tuple[set[int], Page | None]:
     """The units the breakdown shows: the unit and those below it, `breakdown_depth` levels
-    down (None: the whole subtree)."""
-    return {
+    down (None: the whole subtree, as the exports give it). One level down (the page), the
+    units directly below come a page at a time: a province's root has two hundred; the page
+    says which (None for the exports)."""
+    tree = tree_for(wave)
+    below = [
         uid
-        for uid, info in tree_for(wave).items()
+        for uid, info in tree.items()
         if info.path.startswith(unit.path)
+        and uid != unit.id
         and (breakdown_depth is None or info.depth - unit.depth <= breakdown_depth)
-    }
+    ]
+    if breakdown_depth != 1:
+        return {unit.id, *below}, None
+    below.sort(key=lambda uid: scoring.tree_key(tree[uid].path))
+    units_page = page_within(page, len(below), UNITS_PER_PAGE)
+    shown = below[units_page.first - 1 : units_page.last] if below else []
+    return {unit.id, *shown}, units_page
 
 
 def _heat_rows(

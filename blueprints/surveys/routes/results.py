@@ -9,6 +9,7 @@ from blueprints.auth.access import role_required
 from blueprints.common.db import db_id
 from blueprints.common.htmx import is_htmx, is_partial, render, trigger
 from blueprints.common.nav import register_nav
+from blueprints.common.pagination import current_page
 from blueprints.common.timefmt import today_wib
 from blueprints.surveys import actions, exports, plans, presenters, pulse
 from blueprints.surveys import results as survey_results
@@ -38,7 +39,7 @@ def _unit_arg() -> int | None:
 
 
 def _results_context(wave, unit):
-    view = survey_results.results_view(wave, unit)
+    view = survey_results.results_view(wave, unit, page=current_page())
     units = survey_results.viewable_unit_ids(current_user, wave)
     tree = survey_results.tree_for(wave)
     context = {
