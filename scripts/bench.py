@@ -1195,8 +1195,8 @@ def report(r: dict, notes: str) -> str:
     return "\n".join(lines)
 
 
-def _over(rows: list[tuple[str, float]], unit: str = "×") -> str:
-    return "; over: " + ", ".join(f"{title} ({value:.1f}{unit})" for title, value in rows)
+def _over(rows: list[tuple[str, float]], digits: int = 1) -> str:
+    return "; over: " + ", ".join(f"{title} ({value:.{digits}f}×)" for title, value in rows)
 
 
 def summary(r: dict) -> list[tuple[str, str, str, bool]]:
@@ -1218,7 +1218,8 @@ def summary(r: dict) -> list[tuple[str, str, str, bool]]:
     out.append(
         (
             f"Key pages: p50 on `--scale {r['scale']}` against `--scale {r['small_scale']}`",
-            f"{len(ratios) - len(grown)} of {len(ratios)} within" + (_over(grown) if grown else ""),
+            f"{len(ratios) - len(grown)} of {len(ratios)} within"
+            + (_over(grown, digits=2) if grown else ""),
             f"≤ {budget}×",
             not grown,
         )
