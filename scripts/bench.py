@@ -1068,9 +1068,9 @@ def report(r: dict, notes: str) -> str:
     lines += ["", "| Table | Rows |", "|---|---|"]
     for table, count in r["targets"]["counts"].items():
         lines.append(f"| {table} | {count:,} |")
+    lines += ["", *ratio_section(r)]
     lines += [
-        "",
-        "## Key pages",
+        "## Key pages: latency and throughput (wrk)",
         "",
         f"Minimal route: {minimal['rps']:.0f} requests/s (before {minimal['before']['rps']:.0f}, "
         f"after {minimal['after']['rps']:.0f}); p50 {ms(minimal['before']['p50_ms'])}, "
@@ -1554,7 +1554,7 @@ def main(argv=None) -> int:
         r["summary"] = summary(r)
         (workdir / "results.json").write_text(json.dumps(r, indent=2, default=str))
         notes = Path(args.notes).read_text() if args.notes else ""
-        Path(args.output).write_text(report(r, notes) + "\n" + "\n".join(ratio_section(r)))
+        Path(args.output).write_text(report(r, notes))
         log(f"wrote {args.output}; results in {workdir / 'results.json'} (kept only with --keep)")
         for row in r["summary"]:
             log(f"{'MET   ' if row[3] else 'MISSED'} {row[0]}: {row[1]}")

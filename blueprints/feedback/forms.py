@@ -137,6 +137,7 @@ class FeedbackForm(FlaskForm):
         _l("Kompetensi sosial kultural"),
         choices=lambda: competency_choices("sosial_kultural"),
         validators=[Optional()],
+        description=_l("Perekat bangsa, dari kamus kompetensi (PermenPANRB 38/2017)."),
     )
     competencies_technical = MultiCheckboxField(
         _l("Kompetensi teknis"),
